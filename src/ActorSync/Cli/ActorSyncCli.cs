@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace ActorSync.Cli;
+
+/// <summary>The <c>actorsync</c> command line: one file per command, composed here.</summary>
+public static class ActorSyncCli
+{
+    public static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand(
+            "ActorSync keeps PostgreSQL tables in sync: it captures row changes on source tables and applies them, " +
+            "transactionally and without loss, to target tables.");
+        return root;
+    }
+
+    /// <summary>Parses and runs; a parse error is bad input (exit code 2), printed on stderr.</summary>
+    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var root = CreateRootCommand();
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+        };
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var parseError in parseResult.Errors)
+            {
+                await configuration.Error.WriteLineAsync(parseError.Message);
+            }
+
+            await configuration.Error.WriteLineAsync("Run 'actorsync --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+
+        return await parseResult.InvokeAsync(configuration);
+    }
+}

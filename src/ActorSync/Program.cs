@@ -1,0 +1,3 @@
+using ActorSync.Cli;
+
+return await ActorSyncCli.InvokeAsync(args);
