@@ -1,0 +1,133 @@
+namespace ActorSync.Configuration;
+
+/// <summary>
+/// The <c>actorsync</c> section of the configuration (DESIGN.md, "Configuration"). HOCON keys are kebab-case
+/// (<c>connection-string</c>); each property's doc comment names its key.
+/// </summary>
+public sealed class ActorSyncOptions
+{
+    public const string SectionName = "actorsync";
+
+    /// <summary><c>databases</c>: connections by name; syncs refer to them as <c>name:schema.table</c>.</summary>
+    public Dictionary<string, DatabaseOptions> Databases { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>defaults</c>: settings every sync inherits unless it sets its own.</summary>
+    public SyncDefaultsOptions Defaults { get; set; } = new();
+
+    /// <summary><c>admin</c>: the HTTP admin endpoint.</summary>
+    public AdminOptions Admin { get; set; } = new();
+
+    /// <summary><c>syncs</c>: one entry per synced table.</summary>
+    public List<SyncOptions> Syncs { get; set; } = [];
+}
+
+/// <summary>One entry under <c>actorsync.databases</c>.</summary>
+public sealed class DatabaseOptions
+{
+    /// <summary><c>connection-string</c> (required): an Npgsql connection string. Never logged or shown.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary><c>max-connections</c>: connections ActorSync may hold to this database at once (leases per pool).</summary>
+    public int MaxConnections { get; set; } = 10;
+}
+
+/// <summary><c>actorsync.defaults</c>; each value can be overridden per sync.</summary>
+public sealed class SyncDefaultsOptions
+{
+    /// <summary><c>batch-size</c>: delta rows (changed keys) applied per target transaction.</summary>
+    public int BatchSize { get; set; } = 5000;
+
+    /// <summary><c>poll-interval</c>: how often an idle replicator checks its delta even without a wake-up.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>apply-timeout</c>: longest a single apply transaction may take before it is abandoned and retried.</summary>
+    public TimeSpan ApplyTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>snapshot-parallelism</c>: workers copying key ranges during a snapshot (default: the core count).</summary>
+    public int SnapshotParallelism { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary><c>on-schema-change</c>: <c>fail</c> (default) or <c>add-columns</c>.</summary>
+    public OnSchemaChange OnSchemaChange { get; set; } = OnSchemaChange.Fail;
+
+    /// <summary><c>backoff</c>: restart delays of a failing actor.</summary>
+    public BackoffSettings Backoff { get; set; } = new();
+}
+
+/// <summary><c>backoff { min, max, random-factor }</c>: exponential restart delays with jitter.</summary>
+public sealed class BackoffSettings
+{
+    /// <summary><c>min</c>: the first restart delay.</summary>
+    public TimeSpan Min { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary><c>max</c>: the ceiling; a sync that keeps failing retries at this interval.</summary>
+    public TimeSpan Max { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>random-factor</c>: jitter, 0.2 adds up to 20 % to each delay.</summary>
+    public double RandomFactor { get; set; } = 0.2;
+}
+
+/// <summary>What a sync does when its source gains or loses a column.</summary>
+public enum OnSchemaChange
+{
+    /// <summary><c>fail</c>: the sync goes <c>failing</c> with a message saying what changed and how to proceed.</summary>
+    Fail,
+
+    /// <summary><c>add-columns</c>: a column added to the source is added to the target and the sync continues.</summary>
+    AddColumns,
+}
+
+/// <summary><c>actorsync.admin</c>.</summary>
+public sealed class AdminOptions
+{
+    /// <summary><c>url</c>: where the admin endpoint listens; loopback unless configured otherwise.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:8080";
+
+    /// <summary><c>token</c>: bearer token required by the mutating endpoints. Never logged or shown.</summary>
+    public string? Token { get; set; }
+
+    /// <summary><c>enabled</c>: set false to run without the admin endpoint.</summary>
+    public bool Enabled { get; set; } = true;
+}
+
+/// <summary>One entry of <c>actorsync.syncs</c>.</summary>
+public sealed class SyncOptions
+{
+    /// <summary><c>name</c> (required): unique; used in the delta table's name, the status and the admin API.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary><c>source</c> (required): <c>database:schema.table</c>.</summary>
+    public string Source { get; set; } = "";
+
+    /// <summary><c>target</c> (required): <c>database:schema.table</c>.</summary>
+    public string Target { get; set; } = "";
+
+    /// <summary><c>columns</c>: the subset of columns to copy (the key columns are always included).</summary>
+    public List<string>? Columns { get; set; }
+
+    /// <summary><c>key</c>: key columns for a source table without a primary key.</summary>
+    public List<string>? Key { get; set; }
+
+    /// <summary><c>where</c>: an SQL condition on the source row; rows that stop matching are deleted from the target.</summary>
+    public string? Where { get; set; }
+
+    /// <summary><c>create-target</c>: create a missing target table from the source's definition.</summary>
+    public bool CreateTarget { get; set; }
+
+    /// <summary><c>enabled</c>: set false to keep a sync configured but not running.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary><c>batch-size</c>: overrides <c>defaults.batch-size</c>.</summary>
+    public int? BatchSize { get; set; }
+
+    /// <summary><c>poll-interval</c>: overrides <c>defaults.poll-interval</c>.</summary>
+    public TimeSpan? PollInterval { get; set; }
+
+    /// <summary><c>apply-timeout</c>: overrides <c>defaults.apply-timeout</c>.</summary>
+    public TimeSpan? ApplyTimeout { get; set; }
+
+    /// <summary><c>snapshot-parallelism</c>: overrides <c>defaults.snapshot-parallelism</c>.</summary>
+    public int? SnapshotParallelism { get; set; }
+
+    /// <summary><c>on-schema-change</c>: overrides <c>defaults.on-schema-change</c>.</summary>
+    public OnSchemaChange? OnSchemaChange { get; set; }
+}

@@ -1,0 +1,42 @@
+namespace ActorSync.Configuration;
+
+/// <summary>
+/// One sync as the engine sees it: names parsed (SQL folding rules applied), defaults filled in. Built from validated
+/// <see cref="SyncOptions"/>; building it from unvalidated input throws <see cref="FormatException"/>.
+/// </summary>
+public sealed record SyncDefinition(
+    string Name,
+    TableName Source,
+    TableName Target,
+    IReadOnlyList<string>? Columns,
+    IReadOnlyList<string>? Key,
+    string? Where,
+    bool CreateTarget,
+    int BatchSize,
+    TimeSpan PollInterval,
+    TimeSpan ApplyTimeout,
+    int SnapshotParallelism,
+    OnSchemaChange OnSchemaChange)
+{
+    /// <summary>True when source and target live in the same configured database (apply and delta delete share a transaction).</summary>
+    public bool SameDatabase => string.Equals(Source.Database, Target.Database, StringComparison.Ordinal);
+
+    public static SyncDefinition From(SyncOptions sync, SyncDefaultsOptions defaults) => new(
+        sync.Name,
+        TableName.Parse(sync.Source),
+        TableName.Parse(sync.Target),
+        sync.Columns?.Select(ParseIdentifier).ToArray(),
+        sync.Key?.Select(ParseIdentifier).ToArray(),
+        string.IsNullOrWhiteSpace(sync.Where) ? null : sync.Where,
+        sync.CreateTarget,
+        sync.BatchSize ?? defaults.BatchSize,
+        sync.PollInterval ?? defaults.PollInterval,
+        sync.ApplyTimeout ?? defaults.ApplyTimeout,
+        sync.SnapshotParallelism ?? defaults.SnapshotParallelism,
+        sync.OnSchemaChange ?? defaults.OnSchemaChange);
+
+    private static string ParseIdentifier(string text) =>
+        TableName.TryParseIdentifier(text, out var identifier, out var error)
+            ? identifier!
+            : throw new FormatException($"'{text}': {error}");
+}
