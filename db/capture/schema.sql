@@ -1,0 +1,12 @@
+-- ActorSync capture, once per source database: the schema and the registry of syncs. Idempotent.
+CREATE SCHEMA IF NOT EXISTS actorsync;
+COMMENT ON SCHEMA actorsync IS 'ActorSync: capture and state. Remove with `actorsync uninstall`, not by hand.';
+CREATE TABLE IF NOT EXISTS actorsync.syncs (
+    sync_name     text PRIMARY KEY,
+    source_schema text NOT NULL,
+    source_table  text NOT NULL,
+    delta_table   text NOT NULL,
+    key_columns   text[] NOT NULL,
+    capture_mode  text NOT NULL,
+    installed_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,25 @@
+-- ActorSync state in a target database: one row per sync and the snapshot's progress per key range. Idempotent.
+-- Both live beside the data they describe, so a range's rows and its checkpoint commit together.
+CREATE SCHEMA IF NOT EXISTS actorsync;
+COMMENT ON SCHEMA actorsync IS 'ActorSync: capture and state. Remove with `actorsync uninstall`, not by hand.';
+CREATE TABLE IF NOT EXISTS actorsync.sync_state (
+    sync_name           text PRIMARY KEY,
+    source_table        text NOT NULL,
+    target_table        text NOT NULL,
+    config_fingerprint  text NOT NULL,
+    snapshot_status     text NOT NULL DEFAULT 'pending' CHECK (snapshot_status IN ('pending', 'copying', 'done')),
+    snapshot_started_at timestamptz,
+    snapshot_done_at    timestamptz,
+    rows_estimated      bigint,
+    paused              boolean NOT NULL DEFAULT false,
+    updated_at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS actorsync.snapshot_ranges (
+    sync_name   text NOT NULL REFERENCES actorsync.sync_state ON DELETE CASCADE,
+    range_no    integer NOT NULL,
+    lower_bound text,
+    upper_bound text,
+    rows_copied bigint,
+    done_at     timestamptz,
+    PRIMARY KEY (sync_name, range_no)
+);

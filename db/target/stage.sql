@@ -1,0 +1,8 @@
+-- Staging table of sync {{sync_literal}}: each batch's source rows are streamed here with COPY, then applied to the
+-- target in one statement per kind. UNLOGGED: it only ever holds one batch inside one transaction. Rebuilt when the
+-- replicator starts, so it always has the columns the sync copies now.
+DROP TABLE IF EXISTS {{stage}};
+CREATE UNLOGGED TABLE {{stage}} (
+    actorsync_present boolean NOT NULL,
+    {{column_definitions}}
+);

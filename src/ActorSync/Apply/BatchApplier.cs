@@ -1,0 +1,156 @@
+using System.Data;
+using System.Globalization;
+using Npgsql;
+
+namespace ActorSync.Apply;
+
+/// <summary>
+/// Applies one batch of a sync's delta (DESIGN.md, "The data path", step 3). Apply is state-based: for every changed
+/// key the current source row is upserted into the target, or the target row deleted when the source has none, so
+/// applying a batch twice converges to the same target. That is what makes a crash at any point harmless.
+/// </summary>
+public static class BatchApplier
+{
+    private const int CopyBufferSize = 1 << 16;
+
+    /// <summary>
+    /// Source and target in different databases. In one REPEATABLE READ snapshot of the source, reads the first
+    /// <paramref name="batchSize"/> delta rows and streams the current rows of their keys by COPY straight into the
+    /// target's stage table; applies the stage in one target transaction; then deletes exactly the consumed delta rows.
+    /// A crash between the target commit and the delta delete only means the batch is applied again.
+    /// </summary>
+    public static async Task<BatchResult> ApplyAsync(
+        SyncPlan plan, NpgsqlConnection source, NpgsqlConnection target, int batchSize, TimeSpan applyTimeout,
+        CancellationToken cancellationToken)
+    {
+        DeltaBatch batch;
+        var upserted = 0L;
+        var deleted = 0L;
+        await using (var sourceTransaction = await source.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
+        {
+            batch = await DeltaBatch.ReadAsync(plan, source, sourceTransaction, batchSize, cancellationToken);
+            if (batch.IsEmpty)
+            {
+                return BatchResult.Nothing;
+            }
+
+            await using var targetTransaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            await SetTimeoutsAsync(target, targetTransaction, applyTimeout, cancellationToken);
+            if (batch.Truncate)
+            {
+                await ExecuteAsync(target, targetTransaction, plan.TruncateTargetSql, null, cancellationToken);
+            }
+            else
+            {
+                await ExecuteAsync(target, targetTransaction, plan.TruncateStageSql, null, cancellationToken);
+                await StreamAsync(plan, source, target, batch.MaxSeq, cancellationToken);
+                deleted = await ExecuteAsync(target, targetTransaction, plan.DeleteFromStageSql, null, cancellationToken);
+                upserted = await ExecuteAsync(target, targetTransaction, plan.UpsertFromStageSql, null, cancellationToken);
+            }
+
+            // The source snapshot is no longer needed; end it before the target commit so it is never held long.
+            await sourceTransaction.CommitAsync(cancellationToken);
+            await targetTransaction.CommitAsync(cancellationToken);
+        }
+
+        await DeleteConsumedAsync(plan, source, null, batch.Consumed, cancellationToken);
+        return new BatchResult(batch.Rows, upserted, deleted, batch.Truncate, batch.OldestCapturedAt);
+    }
+
+    /// <summary>
+    /// Source and target in the same database: the delta read, the apply and the delta delete are one transaction,
+    /// so each change is applied exactly once.
+    /// </summary>
+    public static async Task<BatchResult> ApplySameDatabaseAsync(
+        SyncPlan plan, NpgsqlConnection connection, int batchSize, TimeSpan applyTimeout, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var batch = await DeltaBatch.ReadAsync(plan, connection, transaction, batchSize, cancellationToken);
+        if (batch.IsEmpty)
+        {
+            return BatchResult.Nothing;
+        }
+
+        await SetTimeoutsAsync(connection, transaction, applyTimeout, cancellationToken);
+        long upserted = 0, deleted = 0;
+        if (batch.Truncate)
+        {
+            await ExecuteAsync(connection, transaction, plan.TruncateTargetSql, null, cancellationToken);
+        }
+        else
+        {
+            deleted = await ExecuteAsync(connection, transaction, plan.SameDatabaseDeleteSql, batch.MaxSeq, cancellationToken);
+            upserted = await ExecuteAsync(connection, transaction, plan.SameDatabaseUpsertSql, batch.MaxSeq, cancellationToken);
+        }
+
+        await DeleteConsumedAsync(plan, connection, transaction, batch.Consumed, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new BatchResult(batch.Rows, upserted, deleted, batch.Truncate, batch.OldestCapturedAt);
+    }
+
+    /// <summary>Counts the pending changes and the capture time of the oldest.</summary>
+    public static async Task<(long Count, DateTimeOffset? Oldest)> PendingAsync(
+        SyncPlan plan, NpgsqlConnection source, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(plan.PendingSql, source);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+    }
+
+    private static async Task StreamAsync(
+        SyncPlan plan, NpgsqlConnection source, NpgsqlConnection target, long maxSeq, CancellationToken cancellationToken)
+    {
+        if (plan.BinaryCopy)
+        {
+            // Raw binary COPY in both directions: the bytes go from one server to the other without being decoded.
+            await using var output = await source.BeginRawBinaryCopyAsync(plan.CopyOutSql(maxSeq), cancellationToken);
+            await using var input = await target.BeginRawBinaryCopyAsync(plan.CopyInSql, cancellationToken);
+            await output.CopyToAsync(input, CopyBufferSize, cancellationToken);
+        }
+        else
+        {
+            using var output = await source.BeginTextExportAsync(plan.CopyOutSql(maxSeq), cancellationToken);
+            await using var input = await target.BeginTextImportAsync(plan.CopyInSql, cancellationToken);
+            var buffer = new char[CopyBufferSize];
+            int read;
+            while ((read = await output.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+            {
+                await input.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+    }
+
+    private static async Task DeleteConsumedAsync(
+        SyncPlan plan, NpgsqlConnection connection, NpgsqlTransaction? transaction, SeqRanges consumed,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(plan.DeleteConsumedSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = consumed.Lower });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = consumed.Upper });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task SetTimeoutsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan applyTimeout, CancellationToken cancellationToken)
+    {
+        // A locked target table must fail the batch (and let supervision retry) rather than hang the replicator.
+        var ms = ((long)Math.Max(1, applyTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        await ExecuteAsync(
+            connection, transaction,
+            $"SELECT set_config('statement_timeout', '{ms}', true), set_config('lock_timeout', '{ms}', true)", null,
+            cancellationToken);
+    }
+
+    private static async Task<long> ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long? maxSeq, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        if (maxSeq is { } seq)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text;
+using ActorSync.Configuration;
+using ActorSync.Postgres;
+using ActorSync.Sql;
+
+namespace ActorSync.Apply;
+
+/// <summary>
+/// Everything the replicator needs to move one sync's changes: the copied columns and key, the names of ActorSync's
+/// objects, and the SQL for each step. All names are quoted by <see cref="Identifier"/>; the only user-written SQL is
+/// the sync's <c>where</c> condition, which <c>actorsync check</c> has the server validate.
+/// </summary>
+public sealed class SyncPlan
+{
+    internal SyncPlan(
+        SyncDefinition sync, TableSchema source, TableSchema? target, IReadOnlyList<PlannedColumn> columns,
+        IReadOnlyList<PlannedColumn> keys, bool binaryCopy, bool identityAlways)
+    {
+        Sync = sync;
+        Source = source;
+        Target = target;
+        Columns = columns;
+        Keys = keys;
+        BinaryCopy = binaryCopy;
+        TargetIdentityAlways = identityAlways;
+        NonKeyColumns = columns.Where(c => !c.IsKey).ToArray();
+    }
+
+    public SyncDefinition Sync { get; }
+
+    public TableSchema Source { get; }
+
+    /// <summary>The target as it exists, or null when <c>create-target</c> will create it.</summary>
+    public TableSchema? Target { get; }
+
+    /// <summary>The copied columns in source order, keys included.</summary>
+    public IReadOnlyList<PlannedColumn> Columns { get; }
+
+    /// <summary>The key columns, in key order.</summary>
+    public IReadOnlyList<PlannedColumn> Keys { get; }
+
+    public IReadOnlyList<PlannedColumn> NonKeyColumns { get; }
+
+    /// <summary>Binary COPY is used when every type travels without embedded OIDs; text COPY otherwise.</summary>
+    public bool BinaryCopy { get; }
+
+    /// <summary>The target has GENERATED ALWAYS identity columns among the copied ones: inserts override them.</summary>
+    public bool TargetIdentityAlways { get; }
+
+    public string SourceTable => Sync.Source.QuotedName;
+
+    public string TargetTable => Sync.Target.QuotedName;
+
+    public string DeltaTable => Identifier.Quote("actorsync", "delta_" + Sync.Name);
+
+    public string StageTable => Identifier.Quote("actorsync", "stage_" + Sync.Name);
+
+    private string CopyFormat => BinaryCopy ? "binary" : "text";
+
+    private string WhereClause => Sync.Where is { } where ? $" WHERE ({where})" : "";
+
+    private string KeyList(string? alias = null) => string.Join(", ", Keys.Select(k => Prefix(alias) + k.Quoted));
+
+    private string KeyJoin(string left, string right) =>
+        string.Join(" AND ", Keys.Select(k => $"{left}.{k.Quoted} = {right}.{k.Quoted}"));
+
+    /// <summary>The distinct keys of the delta rows up to <paramref name="maxSeq"/> visible in the current snapshot.</summary>
+    private string DeltaKeys(string maxSeq) =>
+        $"SELECT DISTINCT {KeyList()} FROM {DeltaTable} WHERE actorsync_seq <= {maxSeq} AND {Keys[0].Quoted} IS NOT NULL";
+
+    /// <summary>The first <c>$1</c> delta rows by sequence: their numbers, whether each marks a TRUNCATE, capture times.</summary>
+    public string ReadBatchSql =>
+        $"SELECT actorsync_seq, {Keys[0].Quoted} IS NULL, actorsync_at FROM {DeltaTable} ORDER BY actorsync_seq LIMIT $1";
+
+    /// <summary>Deletes consumed delta rows given as ranges <c>$1[i]..$2[i]</c> (exactly the rows read, see <see cref="SeqRanges"/>).</summary>
+    public string DeleteConsumedSql =>
+        $"DELETE FROM {DeltaTable} d USING unnest($1::bigint[], $2::bigint[]) AS r(lo, hi) " +
+        "WHERE d.actorsync_seq BETWEEN r.lo AND r.hi";
+
+    /// <summary>How many changes wait and how old the oldest is.</summary>
+    public string PendingSql => $"SELECT count(*), min(actorsync_at) FROM {DeltaTable}";
+
+    /// <summary>
+    /// Streams, for every distinct key in the batch, one stage row: whether the source row exists (and matches
+    /// <c>where</c>) and its copied columns, cast to the target's types. Runs in the batch's source snapshot.
+    /// COPY takes no parameters, so the sequence bound is a formatted integer.
+    /// </summary>
+    public string CopyOutSql(long maxSeq)
+    {
+        var seq = maxSeq.ToString(CultureInfo.InvariantCulture);
+        var select = new StringBuilder("SELECT s.actorsync_found IS NOT NULL");
+        foreach (var column in Columns)
+        {
+            var value = column.IsKey ? $"d.{column.Quoted}" : $"s.{column.Quoted}";
+            select.Append(", ").Append(Cast(value, column));
+        }
+
+        return $"COPY ({select} FROM ({DeltaKeys(seq)}) d LEFT JOIN " +
+               $"(SELECT true AS actorsync_found, {string.Join(", ", Columns.Select(c => c.Quoted))} FROM {SourceTable}{WhereClause}) s " +
+               $"ON {KeyJoin("s", "d")}) TO STDOUT (FORMAT {CopyFormat})";
+    }
+
+    /// <summary>COPY into the stage table, in the column order of <see cref="CopyOutSql"/>.</summary>
+    public string CopyInSql =>
+        $"COPY {StageTable} (actorsync_present, {string.Join(", ", Columns.Select(c => c.Quoted))}) FROM STDIN (FORMAT {CopyFormat})";
+
+    public string TruncateStageSql => $"TRUNCATE {StageTable}";
+
+    /// <summary>Deletes target rows whose key is in the stage but absent from the source (or no longer matching <c>where</c>).</summary>
+    public string DeleteFromStageSql =>
+        $"DELETE FROM {TargetTable} t USING {StageTable} s WHERE NOT s.actorsync_present AND {KeyJoin("t", "s")}";
+
+    /// <summary>Upserts the present stage rows into the target.</summary>
+    public string UpsertFromStageSql =>
+        $"INSERT INTO {TargetTable} ({ColumnList()}){Overriding} SELECT {ColumnList()} FROM {StageTable} " +
+        $"WHERE actorsync_present {OnConflict}";
+
+    /// <summary>Same database: deletes target rows of batch keys that are gone from the source. <c>$1</c> is the max sequence.</summary>
+    public string SameDatabaseDeleteSql =>
+        $"DELETE FROM {TargetTable} t USING ({DeltaKeys("$1")}) d WHERE {KeyJoin("t", "d")} AND NOT EXISTS " +
+        $"(SELECT FROM (SELECT {KeyList()} FROM {SourceTable}{WhereClause}) s WHERE {KeyJoin("s", "d")})";
+
+    /// <summary>Same database: upserts the current source rows of batch keys. <c>$1</c> is the max sequence.</summary>
+    public string SameDatabaseUpsertSql =>
+        $"INSERT INTO {TargetTable} ({ColumnList()}){Overriding} " +
+        $"SELECT {string.Join(", ", Columns.Select(c => Cast("s." + c.Quoted, c)))} " +
+        $"FROM (SELECT {ColumnList()} FROM {SourceTable}{WhereClause}) s JOIN ({DeltaKeys("$1")}) d ON {KeyJoin("s", "d")} " +
+        OnConflict;
+
+    public string TruncateTargetSql => $"TRUNCATE {TargetTable}";
+
+    /// <summary>The stage table's DDL for the target database.</summary>
+    public string StageDdl => SqlTemplate.Render("target/stage.sql", new Dictionary<string, string>
+    {
+        ["sync_literal"] = Literal.Quote(Sync.Name),
+        ["stage"] = StageTable,
+        ["column_definitions"] = string.Join(",\n    ", Columns.Select(c => $"{c.Quoted} {c.TargetType}")),
+    });
+
+    /// <summary>CREATE TABLE for a missing target (create-target): the copied columns, their types, NOT NULL and the key.</summary>
+    public string CreateTargetSql()
+    {
+        var definitions = new List<string>();
+        foreach (var column in Source.Columns)
+        {
+            var planned = Columns.FirstOrDefault(c => c.Name == column.Name);
+            if (planned is not null)
+            {
+                definitions.Add($"{planned.Quoted} {column.Type}{(column.NotNull ? " NOT NULL" : "")}");
+            }
+            else if (column.GenerationExpression is { } expression && Sync.Columns is null)
+            {
+                // The target recomputes generated columns; with a column subset their inputs may be missing.
+                definitions.Add($"{column.Quoted} {column.Type} GENERATED ALWAYS AS ({expression}) STORED");
+            }
+        }
+
+        definitions.Add($"PRIMARY KEY ({KeyList()})");
+        return $"CREATE TABLE IF NOT EXISTS {TargetTable} (\n    {string.Join(",\n    ", definitions)}\n)";
+    }
+
+    private string Overriding => TargetIdentityAlways ? " OVERRIDING SYSTEM VALUE" : "";
+
+    private string OnConflict => NonKeyColumns.Count == 0
+        ? $"ON CONFLICT ({KeyList()}) DO NOTHING"
+        : $"ON CONFLICT ({KeyList()}) DO UPDATE SET " +
+          string.Join(", ", NonKeyColumns.Select(c => $"{c.Quoted} = EXCLUDED.{c.Quoted}"));
+
+    private string ColumnList() => string.Join(", ", Columns.Select(c => c.Quoted));
+
+    private static string Cast(string value, PlannedColumn column) => column.NeedsCast ? $"{value}::{column.TargetType}" : value;
+
+    private static string Prefix(string? alias) => alias is null ? "" : alias + ".";
+}

@@ -1,0 +1,189 @@
+using ActorSync.Capture;
+using ActorSync.Tests.Support;
+using Npgsql;
+
+namespace ActorSync.Tests.Apply;
+
+public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>, IAsyncLifetime
+{
+    private NpgsqlDataSource _other = null!;
+
+    public static TheoryData<bool, CaptureMode> Layouts => new()
+    {
+        { false, CaptureMode.Row },
+        { false, CaptureMode.Statement },
+        { false, CaptureMode.Auto },
+        { true, CaptureMode.Row },
+        { true, CaptureMode.Statement },
+    };
+
+    public async Task InitializeAsync()
+    {
+        var name = await database.CreateDatabaseAsync("tgt");
+        _other = NpgsqlDataSource.Create(await SharedPostgresServer.GetConnectionStringAsync(name));
+    }
+
+    public async Task DisposeAsync() => await _other.DisposeAsync();
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public async Task Inserts_updates_deletes_key_changes_and_truncate_arrive(bool sameDatabase, CaptureMode mode)
+    {
+        var (driver, source, target) = await SetUpAsync($"basic_{(sameDatabase ? "s" : "x")}_{mode}".ToLowerInvariant(), sameDatabase, mode);
+        await Source.ExecuteAsync($"INSERT INTO {source} SELECT g, 'v' || g FROM generate_series(1, 2500) g");
+        await driver.DrainAsync();
+        await AssertSameAsync(driver, source, target);
+
+        await Source.ExecuteAsync($"""
+            UPDATE {source} SET v = 'changed' WHERE id % 3 = 0;
+            DELETE FROM {source} WHERE id % 5 = 0;
+            UPDATE {source} SET id = id + 100000 WHERE id % 7 = 1;
+            """);
+        await driver.DrainAsync();
+        await AssertSameAsync(driver, source, target);
+
+        await Source.ExecuteAsync($"TRUNCATE {source}; INSERT INTO {source} VALUES (1, 'after truncate')");
+        await driver.DrainAsync();
+        await AssertSameAsync(driver, source, target);
+        Assert.Equal(1L, await Scalar<long>(driver.Target, $"SELECT count(*) FROM {target}"));
+        Assert.Equal(0L, await Scalar<long>(driver.Source, $"SELECT count(*) FROM {driver.Plan.DeltaTable}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public async Task Many_updates_of_one_row_collapse_into_one_copy(bool sameDatabase, CaptureMode mode)
+    {
+        var (driver, source, target) = await SetUpAsync($"collapse_{(sameDatabase ? "s" : "x")}_{mode}".ToLowerInvariant(), sameDatabase, mode);
+        await Source.ExecuteAsync($"INSERT INTO {source} VALUES (1, 'a')");
+        for (var i = 0; i < 50; i++)
+        {
+            await Source.ExecuteAsync($"UPDATE {source} SET v = 'v{i}' WHERE id = 1");
+        }
+
+        var batches = await driver.DrainAsync();
+
+        Assert.Equal(51, batches.Sum(b => b.DeltaRows));
+        Assert.Equal(1L, batches.Sum(b => b.Upserted));
+        await AssertSameAsync(driver, source, target);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Changes_of_a_transaction_still_open_during_a_batch_are_applied_by_a_later_one(bool sameDatabase)
+    {
+        var (driver, source, target) = await SetUpAsync($"gap_{(sameDatabase ? "s" : "x")}", sameDatabase, CaptureMode.Row);
+        await using var open = await driver.Source.OpenConnectionAsync();
+        await using var transaction = await open.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand($"INSERT INTO {source} VALUES (1, 'open')", open, transaction))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // Committed after the open transaction took its sequence number: the batch sees a gap in the sequence.
+        await Source.ExecuteAsync($"INSERT INTO {source} VALUES (2, 'committed')");
+        await driver.DrainAsync();
+        Assert.Equal(1L, await Scalar<long>(driver.Target, $"SELECT count(*) FROM {target}"));
+
+        await transaction.CommitAsync();
+        await driver.DrainAsync();
+
+        await AssertSameAsync(driver, source, target);
+        Assert.Equal(2L, await Scalar<long>(driver.Target, $"SELECT count(*) FROM {target}"));
+    }
+
+    [Fact]
+    public async Task Rolled_back_changes_leave_nothing_to_apply()
+    {
+        var (driver, source, _) = await SetUpAsync("rollback", false, CaptureMode.Row);
+        await using var connection = await driver.Source.OpenConnectionAsync();
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using var insert = new NpgsqlCommand($"INSERT INTO {source} SELECT g, 'x' FROM generate_series(1, 10) g", connection, transaction);
+            await insert.ExecuteNonQueryAsync();
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Empty(await driver.DrainAsync());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Column_subset_and_where_copy_matching_rows_and_delete_rows_that_stop_matching(bool sameDatabase)
+    {
+        var name = $"subset_{(sameDatabase ? "s" : "x")}";
+        await Source.ExecuteAsync($"""
+            CREATE TABLE {name}_src (id int PRIMARY KEY, name text, email text, secret text, active boolean NOT NULL);
+            """);
+        var targetDb = sameDatabase ? database.DataSource : _other;
+        await using (var create = targetDb.CreateCommand($"CREATE TABLE {name}_tgt (id int PRIMARY KEY, name text, email text)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var sync = SyncDriver.Define(
+            name, $"src:public.{name}_src", $"{(sameDatabase ? "src" : "tgt")}:public.{name}_tgt",
+            columns: ["id", "name", "email"], where: "active");
+        var driver = await SyncDriver.InstallAsync(sync, database.DataSource, targetDb);
+        await Source.ExecuteAsync($"INSERT INTO {name}_src SELECT g, 'n' || g, 'e' || g, 's', g % 2 = 0 FROM generate_series(1, 100) g");
+        await driver.DrainAsync();
+        await TableFingerprint.AssertEqualAsync(
+            driver.Source, $"{name}_src", driver.Target, $"{name}_tgt", "id", "id, name, email", sourceWhere: "active");
+
+        await Source.ExecuteAsync($"UPDATE {name}_src SET active = NOT active WHERE id <= 10; UPDATE {name}_src SET secret = 'only secret changed'");
+        await driver.DrainAsync();
+
+        await TableFingerprint.AssertEqualAsync(
+            driver.Source, $"{name}_src", driver.Target, $"{name}_tgt", "id", "id, name, email", sourceWhere: "active");
+    }
+
+    [Fact]
+    public async Task Hostile_identifiers_replicate_and_harm_nothing()
+    {
+        await Source.ExecuteAsync("""
+            CREATE SCHEMA "Sales $actorsync$";
+            CREATE TABLE "Sales $actorsync$"."x""; DROP TABLE y; --" ("select" int PRIMARY KEY, "Mixed Case" text, "ünï" text);
+            CREATE TABLE y (v int);
+            """);
+        await using (var create = _other.CreateCommand("""CREATE TABLE "Ziel Tabelle" ("select" int PRIMARY KEY, "Mixed Case" text, "ünï" text)"""))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var sync = SyncDriver.Define("hostile", "src:\"Sales $actorsync$\".\"x\"\"; DROP TABLE y; --\"", "tgt:public.\"Ziel Tabelle\"");
+        var driver = await SyncDriver.InstallAsync(sync, database.DataSource, _other);
+        await Source.ExecuteAsync("""INSERT INTO "Sales $actorsync$"."x""; DROP TABLE y; --" VALUES (1, 'a', 'ö'), (2, 'b', '日本')""");
+        await driver.DrainAsync();
+
+        await TableFingerprint.AssertEqualAsync(
+            driver.Source, "\"Sales $actorsync$\".\"x\"\"; DROP TABLE y; --\"", driver.Target, "\"Ziel Tabelle\"", "\"select\"");
+        Assert.Equal("y", await Scalar<string>(driver.Source, "SELECT to_regclass('y')::text"));
+    }
+
+    private PostgresDatabaseFixture Source => database;
+
+    private async Task<(SyncDriver Driver, string Source, string Target)> SetUpAsync(string name, bool sameDatabase, CaptureMode mode)
+    {
+        var source = $"{name}_src";
+        var target = $"{name}_tgt";
+        await Source.ExecuteAsync($"CREATE TABLE {source} (id int PRIMARY KEY, v text)");
+        var targetDb = sameDatabase ? database.DataSource : _other;
+        await using (var command = targetDb.CreateCommand($"CREATE TABLE {target} (id int PRIMARY KEY, v text)"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var sync = SyncDriver.Define(name, $"src:public.{source}", $"{(sameDatabase ? "src" : "tgt")}:public.{target}", batchSize: 700);
+        return (await SyncDriver.InstallAsync(sync, database.DataSource, targetDb, mode), source, target);
+    }
+
+    private static Task AssertSameAsync(SyncDriver driver, string source, string target) =>
+        TableFingerprint.AssertEqualAsync(driver.Source, source, driver.Target, target, "id");
+
+    private static async Task<T> Scalar<T>(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
