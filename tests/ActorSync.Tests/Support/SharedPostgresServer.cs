@@ -22,7 +22,7 @@ public static class SharedPostgresServer
 
     /// <summary>A connection string like the admin one but to another database.</summary>
     public static async Task<string> GetConnectionStringAsync(string database) =>
-        new NpgsqlConnectionStringBuilder(await GetAdminConnectionStringAsync()) { Database = database }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(await GetAdminConnectionStringAsync()) { Database = database, IncludeErrorDetail = true }.ConnectionString;
 
     private static async Task<Server> StartAsync()
     {
