@@ -2,6 +2,15 @@
 -- row itself is read at apply time, so any row size and any column type works, and many updates of one row collapse
 -- into one copy. A row whose key columns are all NULL marks a TRUNCATE (real keys are never NULL).
 -- Autovacuum runs early: the replicator deletes what it consumed, batch after batch.
+-- A changed key (other columns or types) needs a new delta table; a key change also changes the sync's fingerprint,
+-- so the table is copied again from scratch and the dropped changes are not needed.
+DO {{tag}}
+BEGIN
+    IF EXISTS (SELECT FROM actorsync.syncs WHERE sync_name = {{sync_literal}} AND key_columns IS DISTINCT FROM {{key_array_literal}}) THEN
+        DROP TABLE IF EXISTS {{delta}};
+    END IF;
+END
+{{tag}};
 CREATE TABLE IF NOT EXISTS {{delta}} (
     actorsync_seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     actorsync_at  timestamptz NOT NULL DEFAULT statement_timestamp(),

@@ -11,8 +11,6 @@ namespace ActorSync.Apply;
 /// </summary>
 public static class BatchApplier
 {
-    private const int CopyBufferSize = 1 << 16;
-
     /// <summary>
     /// Source and target in different databases. In one REPEATABLE READ snapshot of the source, reads the first
     /// <paramref name="batchSize"/> delta rows and streams the current rows of their keys by COPY straight into the
@@ -43,7 +41,8 @@ public static class BatchApplier
             else
             {
                 await ExecuteAsync(target, targetTransaction, plan.TruncateStageSql, null, cancellationToken);
-                await StreamAsync(plan, source, target, batch.MaxSeq, cancellationToken);
+                await CopyStreamer.StreamAsync(
+                    source, plan.CopyOutSql(batch.MaxSeq), target, plan.CopyInSql, plan.BinaryCopy, null, cancellationToken);
                 deleted = await ExecuteAsync(target, targetTransaction, plan.DeleteFromStageSql, null, cancellationToken);
                 upserted = await ExecuteAsync(target, targetTransaction, plan.UpsertFromStageSql, null, cancellationToken);
             }
@@ -96,29 +95,6 @@ public static class BatchApplier
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
-    }
-
-    private static async Task StreamAsync(
-        SyncPlan plan, NpgsqlConnection source, NpgsqlConnection target, long maxSeq, CancellationToken cancellationToken)
-    {
-        if (plan.BinaryCopy)
-        {
-            // Raw binary COPY in both directions: the bytes go from one server to the other without being decoded.
-            await using var output = await source.BeginRawBinaryCopyAsync(plan.CopyOutSql(maxSeq), cancellationToken);
-            await using var input = await target.BeginRawBinaryCopyAsync(plan.CopyInSql, cancellationToken);
-            await output.CopyToAsync(input, CopyBufferSize, cancellationToken);
-        }
-        else
-        {
-            using var output = await source.BeginTextExportAsync(plan.CopyOutSql(maxSeq), cancellationToken);
-            await using var input = await target.BeginTextImportAsync(plan.CopyInSql, cancellationToken);
-            var buffer = new char[CopyBufferSize];
-            int read;
-            while ((read = await output.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
-            {
-                await input.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
-        }
     }
 
     private static async Task DeleteConsumedAsync(

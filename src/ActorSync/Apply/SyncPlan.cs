@@ -130,6 +130,35 @@ public sealed class SyncPlan
 
     public string TruncateTargetSql => $"TRUNCATE {TargetTable}";
 
+    /// <summary>Snapshot: the current source rows matching <paramref name="range"/> (a key-range condition, or null for all).</summary>
+    public string SnapshotCopyOutSql(string? range)
+    {
+        var conditions = new[] { range, Sync.Where is { } where ? $"({where})" : null }.Where(c => c is not null).ToArray();
+        return $"COPY (SELECT {string.Join(", ", Columns.Select(c => Cast(c.Quoted, c)))} FROM {SourceTable}" +
+               $"{(conditions.Length > 0 ? " WHERE " + string.Join(" AND ", conditions) : "")}) TO STDOUT (FORMAT {CopyFormat})";
+    }
+
+    /// <summary>Snapshot: COPY straight into the target (each key is in exactly one range, so there are no conflicts).</summary>
+    public string SnapshotCopyInSql => $"COPY {TargetTable} ({ColumnList()}) FROM STDIN (FORMAT {CopyFormat})";
+
+    /// <summary>
+    /// What the target's contents depend on: tables, key, copied columns with their types, and the row filter. When
+    /// it changes, the sync copies its table again.
+    /// </summary>
+    public string Fingerprint
+    {
+        get
+        {
+            var text = string.Join(
+                "\n",
+                Sync.Source.ToString(), Sync.Target.ToString(),
+                string.Join(",", Keys.Select(k => $"{k.Name} {k.SourceType}")),
+                string.Join(",", Columns.Select(c => $"{c.Name} {c.SourceType}>{c.TargetType}")),
+                Sync.Where ?? "");
+            return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32].ToLowerInvariant();
+        }
+    }
+
     /// <summary>The stage table's DDL for the target database.</summary>
     public string StageDdl => SqlTemplate.Render("target/stage.sql", new Dictionary<string, string>
     {

@@ -1,0 +1,63 @@
+using Npgsql;
+using ActorSync.Snapshot;
+
+namespace ActorSync.Apply;
+
+/// <summary>
+/// Streams a COPY ... TO STDOUT on one connection into a COPY ... FROM STDIN on another, chunk by chunk: rows are never
+/// decoded and never held whole in memory. Binary format moves raw bytes; text format moves characters.
+/// </summary>
+public static class CopyStreamer
+{
+    private const int BufferSize = 1 << 16;
+
+    /// <summary>Streams and returns the number of rows moved; <paramref name="onRows"/> hears about rows as they pass.</summary>
+    public static async Task<long> StreamAsync(
+        NpgsqlConnection source, string copyOut, NpgsqlConnection target, string copyIn, bool binary, Action<long>? onRows,
+        CancellationToken cancellationToken)
+    {
+        var counter = new CopyRowCounter(binary);
+        var reported = 0L;
+        void Report()
+        {
+            if (onRows is not null && counter.Rows != reported)
+            {
+                onRows(counter.Rows - reported);
+                reported = counter.Rows;
+            }
+        }
+
+        if (binary)
+        {
+            await using var output = await source.BeginRawBinaryCopyAsync(copyOut, cancellationToken);
+            await using var input = await target.BeginRawBinaryCopyAsync(copyIn, cancellationToken);
+            var buffer = new byte[BufferSize];
+            int read;
+            while ((read = await output.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+            {
+                counter.Feed(buffer.AsSpan(0, read));
+                await input.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                Report();
+            }
+        }
+        else
+        {
+            using var output = await source.BeginTextExportAsync(copyOut, cancellationToken);
+            await using var input = await target.BeginTextImportAsync(copyIn, cancellationToken);
+            var buffer = new char[BufferSize];
+            int read;
+            var rows = 0L;
+            while ((read = await output.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+            {
+                rows += buffer.AsSpan(0, read).Count('\n');
+                await input.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                onRows?.Invoke(rows - reported);
+                reported = rows;
+            }
+
+            return rows;
+        }
+
+        return counter.Rows;
+    }
+}

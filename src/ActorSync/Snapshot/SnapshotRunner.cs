@@ -1,0 +1,141 @@
+using ActorSync.Apply;
+using ActorSync.Pools;
+using ActorSync.State;
+using Npgsql;
+
+namespace ActorSync.Snapshot;
+
+/// <summary>
+/// Copies the rows that exist in a sync's source (DESIGN.md, "Snapshot"). Capture must be installed first, so every
+/// change made during the copy is in the delta and applied afterwards: nothing is lost. The table is split into key
+/// ranges copied in parallel by streamed COPY; each range commits together with its checkpoint in the target, so a
+/// copy that is killed resumes with the ranges not yet done. Each key lies in exactly one range and each range is
+/// copied once, so nothing is duplicated either.
+/// </summary>
+public static class SnapshotRunner
+{
+    /// <summary>What a call to <see cref="RunAsync"/> did.</summary>
+    public enum Outcome
+    {
+        /// <summary>The snapshot was already done for this configuration.</summary>
+        AlreadyDone,
+
+        /// <summary>A new snapshot was copied from scratch.</summary>
+        Copied,
+
+        /// <summary>An interrupted snapshot was resumed and finished.</summary>
+        Resumed,
+    }
+
+    /// <summary>
+    /// Runs (or resumes) the snapshot when the sync needs one; with <paramref name="force"/>, copies again from scratch
+    /// even when done (resync).
+    /// </summary>
+    public static async Task<Outcome> RunAsync(
+        SyncPlan plan, IConnectionLeaser leaser, SnapshotProgress progress, bool force, CancellationToken cancellationToken)
+    {
+        var sync = plan.Sync;
+        var resumed = false;
+        List<KeyRange> pending;
+        long rowsDone;
+        int rangesTotal;
+        await using (var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, cancellationToken))
+        {
+            var state = await SyncStateStore.ReadAsync(target.Connection, sync.Name, cancellationToken);
+            var fresh = force || state is null || state.ConfigFingerprint != plan.Fingerprint || state.SnapshotStatus == SnapshotStatus.Pending;
+            if (!fresh && state!.SnapshotStatus == SnapshotStatus.Done)
+            {
+                return Outcome.AlreadyDone;
+            }
+
+            if (fresh)
+            {
+                await StartFreshAsync(plan, leaser, target.Connection, cancellationToken);
+            }
+            else
+            {
+                resumed = true;
+            }
+
+            (pending, rowsDone) = await SyncStateStore.ReadRangesAsync(target.Connection, sync.Name, cancellationToken);
+            rangesTotal = await CountRangesAsync(target.Connection, sync.Name, cancellationToken);
+            state = await SyncStateStore.ReadAsync(target.Connection, sync.Name, cancellationToken);
+            progress.Start(state?.RowsEstimated ?? 0, rowsDone, rangesTotal, rangesTotal - pending.Count);
+        }
+
+        await Parallel.ForEachAsync(
+            pending,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, sync.SnapshotParallelism), CancellationToken = cancellationToken },
+            async (range, ct) => await CopyRangeAsync(plan, leaser, range, progress, ct));
+
+        await using (var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, cancellationToken))
+        {
+            await SyncStateStore.CompleteSnapshotAsync(target.Connection, sync.Name, cancellationToken);
+        }
+
+        return resumed ? Outcome.Resumed : Outcome.Copied;
+    }
+
+    private static async Task StartFreshAsync(
+        SyncPlan plan, IConnectionLeaser leaser, NpgsqlConnection target, CancellationToken cancellationToken)
+    {
+        var sync = plan.Sync;
+        await SyncStateStore.BeginSnapshotAsync(
+            target, sync.Name, sync.Source.ToString(), sync.Target.ToString(), plan.Fingerprint, cancellationToken);
+        IReadOnlyList<KeyRange> ranges;
+        long estimate;
+        await using (var source = await leaser.LeaseAsync(sync.Source.Database, ConnectionRole.Read, cancellationToken))
+        {
+            (ranges, estimate) = await RangePlanner.PlanAsync(source.Connection, plan, sync.SnapshotParallelism, cancellationToken);
+        }
+
+        // Emptying the target and recording the ranges commit together: a crash either leaves the old state
+        // ('pending', copied again from scratch) or the new one ('copying' with every range still to do).
+        await using var transaction = await target.BeginTransactionAsync(cancellationToken);
+        await using (var truncate = new NpgsqlCommand(plan.TruncateTargetSql, target, transaction))
+        {
+            await truncate.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await SyncStateStore.SaveRangesAsync(target, transaction, sync.Name, ranges, estimate, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task CopyRangeAsync(
+        SyncPlan plan, IConnectionLeaser leaser, KeyRange range, SnapshotProgress progress, CancellationToken cancellationToken)
+    {
+        var sync = plan.Sync;
+        var copied = 0L;
+        try
+        {
+            await using var source = await leaser.LeaseAsync(sync.Source.Database, ConnectionRole.Read, cancellationToken);
+            await using var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, cancellationToken);
+            await using var transaction = await target.Connection.BeginTransactionAsync(cancellationToken);
+            var rows = await CopyStreamer.StreamAsync(
+                source.Connection, plan.SnapshotCopyOutSql(range.Predicate(plan)), target.Connection, plan.SnapshotCopyInSql,
+                plan.BinaryCopy,
+                n =>
+                {
+                    copied += n;
+                    progress.AddRows(n);
+                },
+                cancellationToken);
+            await SyncStateStore.CompleteRangeAsync(target.Connection, transaction, sync.Name, range.Number, rows, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            progress.RangeDone();
+        }
+        catch
+        {
+            // The range's rows were rolled back with its transaction: take them off the progress too.
+            progress.AddRows(-copied);
+            throw;
+        }
+    }
+
+    private static async Task<int> CountRangesAsync(NpgsqlConnection target, string sync, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT count(*)::int FROM actorsync.snapshot_ranges WHERE sync_name = $1", target);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sync });
+        return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+}
