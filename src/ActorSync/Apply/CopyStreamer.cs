@@ -1,5 +1,5 @@
-using Npgsql;
 using ActorSync.Snapshot;
+using Npgsql;
 
 namespace ActorSync.Apply;
 
