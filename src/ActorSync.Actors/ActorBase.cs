@@ -120,6 +120,9 @@ public abstract class ActorBase
     internal SupervisorStrategy GetSupervisorStrategy(Props props) =>
         _supervisorStrategy ??= props.SupervisorStrategy ?? SupervisorStrategy();
 
+    /// <summary>A strategy for one particular child, overriding the actor's own (used by the TestKit's ChildActorOf).</summary>
+    internal virtual SupervisorStrategy? StrategyFor(IActorRef child) => null;
+
     internal virtual void OnConstructed()
     {
     }

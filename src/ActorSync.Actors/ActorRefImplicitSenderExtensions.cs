@@ -14,7 +14,7 @@ public static class ActorRefImplicitSenderExtensions
     public static void Tell(this IActorRef receiver, object message)
     {
         ArgumentNullException.ThrowIfNull(receiver);
-        receiver.Tell(message, ActorCell.Current?.Self);
+        receiver.Tell(message, ActorCell.Current?.Self ?? ImplicitSender.Value);
     }
 
     /// <summary>Sends <paramref name="message"/> keeping the current message's sender.</summary>

@@ -55,7 +55,7 @@ internal sealed partial class ActorCell
             return;
         }
 
-        var strategy = _actor?.GetSupervisorStrategy(Props) ?? SupervisorStrategy.DefaultStrategy;
+        var strategy = _actor?.StrategyFor(failed.Child) ?? _actor?.GetSupervisorStrategy(Props) ?? SupervisorStrategy.DefaultStrategy;
         var saved = _current;
 
         // While deciding, Sender is the child that reported the failure (semantics item 24).
