@@ -36,6 +36,8 @@ public sealed class ConnectionLease : IAsyncDisposable
             return;
         }
 
+        // A connection that died under us (server restart, terminated backend) is broken whether or not the user said so.
+        _broken |= (Connection.FullState & System.Data.ConnectionState.Broken) != 0;
         try
         {
             if (_broken)

@@ -1,0 +1,21 @@
+using ActorSync.Capture;
+using ActorSync.Configuration;
+
+namespace ActorSync.Actors;
+
+/// <summary>Settings shared by the engine's actors.</summary>
+public sealed record EngineSettings
+{
+    public BackoffSettings Backoff { get; init; } = new();
+
+    public CaptureMode CaptureMode { get; init; } = CaptureMode.Row;
+
+    /// <summary>How long a replicator waits for the listener to arm its wake-up (it polls if the answer is late).</summary>
+    public TimeSpan ListenerAskTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a task waits for a connection lease before it fails.</summary>
+    public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Keep-alive interval of the listener's connections.</summary>
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,96 @@
+using ActorSync.Configuration;
+using ActorSync.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSync.Actors;
+
+/// <summary>
+/// The root of ActorSync's actors (DESIGN.md, step 5): creates the pool supervisor, one listener per source database
+/// and one replicator per sync, and supervises them one-for-one. A failed child is restarted at once and waits out
+/// its exponential backoff with jitter itself (see <see cref="RestartHistory"/>), so a failing sync never stops the
+/// others and stays visible as <c>failing</c> while it keeps retrying at the backoff ceiling.
+/// </summary>
+public sealed class SyncGuardianActor : ReceiveActor
+{
+    private readonly EngineState _state;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, IActorRef> _listeners = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _replicators = new(StringComparer.Ordinal);
+    private IActorRef _pools = ActorRefs.Nobody;
+
+    public SyncGuardianActor(EngineState state)
+    {
+        _state = state;
+        _logger = state.LoggerFactory.CreateLogger<SyncGuardianActor>();
+        Receive<EngineActorsRequested>(_ => Sender.Tell(new EngineActors(_pools, _listeners, _replicators)));
+    }
+
+    protected override void PreStart()
+    {
+        var options = _state.Options;
+        var settings = _state.Settings;
+        var loggerFactory = _state.LoggerFactory;
+        _pools = Context.ActorOf(Props.Create(() => new PoolSupervisorActor(options.Databases, loggerFactory)), "pools");
+        var leaser = new PoolClient(_pools, settings.LeaseTimeout);
+        var directory = new SyncDirectory();
+        foreach (var database in _state.Syncs.Select(s => s.Source.Database).Distinct(StringComparer.Ordinal))
+        {
+            var connectionString = options.Databases[database].ConnectionString;
+            var health = _state.ListenerHealth(database);
+            _listeners[database] = Context.ActorOf(
+                Props.Create(() => new ListenerActor(database, connectionString, directory, health, settings.Backoff, settings.KeepAlive, loggerFactory)),
+                "listener-" + Uri.EscapeDataString(database));
+        }
+
+        foreach (var sync in _state.Syncs)
+        {
+            var listener = _listeners[sync.Source.Database];
+            var health = _state.SyncHealth(sync.Name);
+            _replicators[sync.Name] = Context.ActorOf(
+                Props.Create(() => new TableReplicatorActor(sync, leaser, listener, health, settings, loggerFactory)),
+                "sync-" + sync.Name);
+        }
+
+        directory.Publish(_state.Syncs.Select(s => (s.Name, s.Source.Database, _replicators[s.Name])));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
+        maxNrOfRetries: null,
+        withinTimeRange: null,
+        localOnlyDecider: error =>
+        {
+            LogMessages.ActorRestarting(_logger, Sender.Path.Name, ErrorText.Describe(error));
+            return Directive.Restart;
+        });
+}
+
+/// <summary>Asks the guardian for its children.</summary>
+public sealed record EngineActorsRequested
+{
+    public static readonly EngineActorsRequested Instance = new();
+}
+
+/// <summary>The guardian's children: the pool supervisor, listeners by source database, replicators by sync.</summary>
+public sealed record EngineActors(IActorRef Pools, IReadOnlyDictionary<string, IActorRef> Listeners, IReadOnlyDictionary<string, IActorRef> Replicators);
+
+/// <summary>
+/// What the engine knows beyond any one actor's life: the configuration, and each listener's and sync's health, so
+/// counters and failure histories survive restarts (of the actors, and of the guardian itself).
+/// </summary>
+public sealed class EngineState(ActorSyncOptions options, IReadOnlyList<SyncDefinition> syncs, EngineSettings settings, ILoggerFactory loggerFactory)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ListenerHealth> _listeners = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SyncHealth> _syncs = new(StringComparer.Ordinal);
+
+    public ActorSyncOptions Options { get; } = options;
+
+    public IReadOnlyList<SyncDefinition> Syncs { get; } = syncs;
+
+    public EngineSettings Settings { get; } = settings;
+
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public ListenerHealth ListenerHealth(string database) => _listeners.GetOrAdd(database, _ => new ListenerHealth());
+
+    public SyncHealth SyncHealth(string sync) => _syncs.GetOrAdd(sync, _ => new SyncHealth());
+}

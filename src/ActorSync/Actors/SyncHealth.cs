@@ -1,0 +1,22 @@
+using ActorSync.Apply;
+
+namespace ActorSync.Actors;
+
+/// <summary>A sync's counters and failure history, kept across its replicator's restarts (held by its Props).</summary>
+public sealed class SyncHealth
+{
+    public RestartHistory History { get; } = new();
+
+    public long RowsApplied { get; private set; }
+
+    public long BatchesApplied { get; private set; }
+
+    public DateTimeOffset? LastAppliedAt { get; private set; }
+
+    public void RecordBatch(BatchResult result)
+    {
+        RowsApplied += result.Upserted + result.Deleted;
+        BatchesApplied++;
+        LastAppliedAt = DateTimeOffset.UtcNow;
+    }
+}

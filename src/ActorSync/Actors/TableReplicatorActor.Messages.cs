@@ -1,0 +1,42 @@
+using ActorSync.Apply;
+using ActorSync.Snapshot;
+
+namespace ActorSync.Actors;
+
+// The replicator's messages to itself.
+public sealed partial class TableReplicatorActor
+{
+    private sealed record Start
+    {
+        public static readonly Start Instance = new();
+    }
+
+    private sealed record Prepared(SyncPlan Plan, bool Paused, bool NeedsSnapshot);
+
+    private sealed record SnapshotDone(SnapshotRunner.Outcome Outcome, TimeSpan Elapsed);
+
+    private sealed record BatchDone(BatchResult Result);
+
+    private sealed record ArmAnswered(bool Armed);
+
+    private sealed record Rechecked(bool HasPending);
+
+    private sealed record WorkFailed(Exception Error);
+
+    private sealed record PollDue
+    {
+        public static readonly PollDue Instance = new();
+    }
+
+    private sealed record PendingRefreshDue
+    {
+        public static readonly PendingRefreshDue Instance = new();
+    }
+
+    private sealed record PendingRefreshed(long Count, DateTimeOffset? Oldest);
+
+    private sealed record SnapshotLogDue
+    {
+        public static readonly SnapshotLogDue Instance = new();
+    }
+}

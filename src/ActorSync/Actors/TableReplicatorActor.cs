@@ -1,0 +1,309 @@
+using ActorSync.Apply;
+using ActorSync.Configuration;
+using ActorSync.Logging;
+using ActorSync.Pools;
+using ActorSync.Snapshot;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSync.Actors;
+
+/// <summary>
+/// One per sync (DESIGN.md, step 3). Prepares the sync (plan, target setup, capture), copies the table when it has
+/// never been copied (or on resync), then drains the delta batch by batch until it is empty and goes idle: its wake-up
+/// lock armed, waiting for <see cref="ChangesPending"/>, a catch-up or the poll timer (the safety net). Every piece of
+/// database work runs as a task piped back as a message, so the actor always answers status; wake-ups that arrive
+/// while a batch runs are coalesced into one more batch. A failure ends the incarnation: the guardian restarts it and
+/// the new one reports <c>failing</c> with the error while it waits out the backoff, then starts over.
+/// </summary>
+public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan FirstQuickPoll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan PendingRefreshInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SnapshotLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly SyncDefinition _sync;
+    private readonly IConnectionLeaser _leaser;
+    private readonly IActorRef _listener;
+    private readonly SyncHealth _health;
+    private readonly EngineSettings _settings;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+
+    private SyncPlan? _plan;
+    private string _state = SyncStates.Starting;
+    private bool _busy;
+    private bool _wakeRequested;
+    private bool _armed;
+    private bool _paused;
+    private bool _needsSnapshot;
+    private bool _resyncRequested;
+    private bool _caughtUpLogged;
+    private bool _refreshingPending;
+    private TimeSpan _quickPoll = FirstQuickPoll;
+    private SnapshotProgress? _snapshot;
+    private (long Count, DateTimeOffset? Oldest) _pending;
+
+    public TableReplicatorActor(
+        SyncDefinition sync, IConnectionLeaser leaser, IActorRef listener, SyncHealth health, EngineSettings settings, ILoggerFactory loggerFactory)
+    {
+        _sync = sync;
+        _leaser = leaser;
+        _listener = listener;
+        _health = health;
+        _settings = settings;
+        _logger = loggerFactory.CreateLogger<TableReplicatorActor>();
+
+        Receive<Start>(_ => StartWork());
+        Receive<Prepared>(OnPrepared);
+        Receive<SnapshotDone>(OnSnapshotDone);
+        Receive<BatchDone>(OnBatchDone);
+        Receive<ArmAnswered>(OnArmAnswered);
+        Receive<Rechecked>(OnRechecked);
+        Receive<WorkFailed>(failed => throw new SyncFailedException(_sync.Name, failed.Error));
+        Receive<ChangesPending>(_ =>
+        {
+            _armed = false; // the listener released the lock before forwarding the wake-up
+            RequestDrain();
+        });
+        Receive<CatchUpNeeded>(_ =>
+        {
+            _armed = false; // a (re)connected listener holds no locks
+            RequestDrain();
+        });
+        Receive<PollDue>(_ => RequestDrain());
+        Receive<PendingRefreshDue>(_ => RefreshPending());
+        Receive<PendingRefreshed>(refreshed =>
+        {
+            _refreshingPending = false;
+            _pending = (refreshed.Count, refreshed.Oldest);
+        });
+        Receive<SnapshotLogDue>(_ => LogSnapshotProgress());
+        Receive<PauseRequested>(_ => OnPause());
+        Receive<ResumeRequested>(_ => OnResume());
+        Receive<ResyncRequested>(_ => OnResync());
+        Receive<SyncStatusRequested>(_ => Sender.Tell(Report()));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        var delay = _health.History.NextDelay(_settings.Backoff);
+        _state = delay > TimeSpan.Zero ? SyncStates.Failing : SyncStates.Starting;
+        Timers.StartSingleTimer("start", Start.Instance, delay);
+        Timers.StartPeriodicTimer("pending", PendingRefreshDue.Instance, PendingRefreshInterval);
+    }
+
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        _health.History.RecordFailure(reason);
+        LogMessages.SyncFailing(
+            _logger, _sync.Name, _health.History.ConsecutiveFailures, _health.History.NextDelay(_settings.Backoff),
+            _health.History.LastError!.Message);
+        base.PreRestart(reason, message);
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        if (_armed)
+        {
+            _listener.Tell(new WakeUpNotWanted(_sync.Name));
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void StartWork()
+    {
+        _state = _health.History.ConsecutiveFailures > 0 ? SyncStates.Failing : SyncStates.Starting;
+        _busy = true;
+        PrepareAsync(_stopping.Token).PipeTo(Self, success: p => p, failure: e => new WorkFailed(e));
+    }
+
+    private void OnPrepared(Prepared prepared)
+    {
+        _busy = false;
+        _plan = prepared.Plan;
+        _paused = prepared.Paused;
+        _needsSnapshot = prepared.NeedsSnapshot;
+        LogMessages.SyncStarted(_logger, _sync.Name, _sync.Source.ToString(), _sync.Target.ToString());
+        Continue();
+    }
+
+    /// <summary>Decides what to do next once nothing is running: resync, snapshot, pause or drain.</summary>
+    private void Continue()
+    {
+        if (_resyncRequested || (_needsSnapshot && !_paused))
+        {
+            BeginSnapshot(force: _resyncRequested);
+        }
+        else if (_paused)
+        {
+            _state = SyncStates.Paused;
+            ReleaseWakeUp();
+        }
+        else
+        {
+            _state = SyncStates.Streaming;
+            RequestDrain();
+        }
+    }
+
+    private void BeginSnapshot(bool force)
+    {
+        _resyncRequested = false;
+        _busy = true;
+        _state = SyncStates.Snapshotting;
+        _snapshot = new SnapshotProgress();
+        ReleaseWakeUp();
+        Timers.StartPeriodicTimer("snapshot-log", SnapshotLogDue.Instance, SnapshotLogInterval);
+        SnapshotAsync(_plan!, _snapshot, force, _stopping.Token).PipeTo(Self, success: d => d, failure: e => new WorkFailed(e));
+    }
+
+    private void OnSnapshotDone(SnapshotDone done)
+    {
+        _busy = false;
+        _needsSnapshot = false;
+        Timers.Cancel("snapshot-log");
+        if (done.Outcome != SnapshotRunner.Outcome.AlreadyDone)
+        {
+            LogMessages.SnapshotFinished(_logger, _sync.Name, _snapshot!.RowsCopied, done.Elapsed.TotalSeconds);
+        }
+
+        _snapshot = null;
+        RecordSuccess();
+        Continue();
+    }
+
+    /// <summary>Applies the next batch now, or right after the one running (wake-ups are coalesced).</summary>
+    private void RequestDrain()
+    {
+        if (_busy)
+        {
+            _wakeRequested = true;
+            return;
+        }
+
+        if (_plan is null || _paused || _state is SyncStates.Snapshotting)
+        {
+            return;
+        }
+
+        _busy = true;
+        _wakeRequested = false;
+        _state = SyncStates.Streaming;
+        Timers.Cancel("poll");
+        ApplyBatchAsync(_plan, _stopping.Token).PipeTo(Self, success: r => new BatchDone(r), failure: e => new WorkFailed(e));
+    }
+
+    private void OnBatchDone(BatchDone done)
+    {
+        _busy = false;
+        var result = done.Result;
+        if (!result.IsEmpty)
+        {
+            _health.RecordBatch(result);
+            _pending = (Math.Max(0, _pending.Count - result.DeltaRows), _pending.Oldest);
+            _caughtUpLogged = false;
+            LogMessages.BatchApplied(_logger, _sync.Name, result.DeltaRows, result.Upserted, result.Deleted, result.Truncated ? ", target truncated" : "");
+            if (_armed)
+            {
+                // Found work while armed (a poll): writers need not notify while we are busy.
+                ReleaseWakeUp();
+            }
+        }
+
+        RecordSuccess();
+        if (_resyncRequested || _paused)
+        {
+            Continue();
+        }
+        else if (!result.IsEmpty || _wakeRequested)
+        {
+            RequestDrain();
+        }
+        else
+        {
+            _listener.Ask<WakeUpArmed>(new WakeUpWanted(_sync.Name), _settings.ListenerAskTimeout, _stopping.Token)
+                .PipeTo(Self, success: a => new ArmAnswered(a.Armed), failure: _ => new ArmAnswered(false));
+            _busy = true;
+        }
+    }
+
+    private void OnArmAnswered(ArmAnswered answer)
+    {
+        _busy = false;
+        if (_wakeRequested || _paused || _resyncRequested)
+        {
+            _armed = answer.Armed;
+            Continue();
+            return;
+        }
+
+        if (!answer.Armed)
+        {
+            // A writer that saw us busy is still in flight (or the listener is away): poll again soon.
+            Timers.StartSingleTimer("poll", PollDue.Instance, _quickPoll);
+            _quickPoll = TimeSpan.FromTicks(Math.Min(_quickPoll.Ticks * 2, _sync.PollInterval.Ticks));
+            return;
+        }
+
+        // Armed: every writer from now on notifies. One more look catches what committed before the lock was ours.
+        _armed = true;
+        _busy = true;
+        HasPendingAsync(_plan!, _stopping.Token).PipeTo(Self, success: has => new Rechecked(has), failure: e => new WorkFailed(e));
+    }
+
+    private void OnRechecked(Rechecked rechecked)
+    {
+        _busy = false;
+        if (rechecked.HasPending || _wakeRequested)
+        {
+            RequestDrain();
+            return;
+        }
+
+        _state = SyncStates.Idle;
+        _pending = (0, null);
+        _quickPoll = FirstQuickPoll;
+        if (!_caughtUpLogged)
+        {
+            _caughtUpLogged = true;
+            LogMessages.CaughtUp(_logger, _sync.Name);
+        }
+
+        Timers.StartPeriodicTimer("poll", PollDue.Instance, _sync.PollInterval);
+    }
+
+    private void ReleaseWakeUp()
+    {
+        if (_armed)
+        {
+            _armed = false;
+            _listener.Tell(new WakeUpNotWanted(_sync.Name));
+        }
+
+        Timers.Cancel("poll");
+    }
+
+    private void RecordSuccess()
+    {
+        var failures = _health.History.ConsecutiveFailures;
+        if (failures > 0)
+        {
+            _health.History.RecordSuccess();
+            LogMessages.SyncRecovered(_logger, _sync.Name, failures);
+        }
+    }
+
+    private void LogSnapshotProgress()
+    {
+        if (_snapshot is { } progress)
+        {
+            LogMessages.SnapshotProgress(
+                _logger, _sync.Name, progress.RowsCopied, progress.RowsEstimated, progress.RowsPerSecond,
+                progress.Eta is { } eta ? eta.ToString(@"hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) : "unknown");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+
+namespace ActorSync.Logging;
+
+/// <summary>
+/// Every log line ActorSync writes, as source-generated methods (Npgsql's pattern). Event ids by area: 1xxx service,
+/// 2xxx capture, 3xxx replicators, 4xxx listener, 5xxx pools, 6xxx supervision. Information for lifecycle, Debug for
+/// per-batch detail, Warning for a retry, Error for a failing sync. No line carries a password or connection string.
+/// </summary>
+public static partial class LogMessages
+{
+    [LoggerMessage(1000, LogLevel.Information, "ActorSync {Version} starting with {Syncs} sync(s) over {Databases} database(s)")]
+    public static partial void EngineStarting(ILogger logger, string version, int syncs, int databases);
+
+    [LoggerMessage(1001, LogLevel.Information, "ActorSync stopped")]
+    public static partial void EngineStopped(ILogger logger);
+
+    [LoggerMessage(2000, LogLevel.Information, "Sync {Sync}: capture installed on {Source} ({Mode} triggers)")]
+    public static partial void CaptureInstalled(ILogger logger, string sync, string source, string mode);
+
+    [LoggerMessage(2001, LogLevel.Information, "Sync {Sync}: created target table {Target} from the source's definition")]
+    public static partial void TargetCreated(ILogger logger, string sync, string target);
+
+    [LoggerMessage(3000, LogLevel.Information, "Sync {Sync}: started ({Source} -> {Target})")]
+    public static partial void SyncStarted(ILogger logger, string sync, string source, string target);
+
+    [LoggerMessage(3001, LogLevel.Information, "Sync {Sync}: snapshot {Kind}: about {RowsEstimated} rows")]
+    public static partial void SnapshotStarted(ILogger logger, string sync, string kind, long rowsEstimated);
+
+    [LoggerMessage(3002, LogLevel.Information, "Sync {Sync}: snapshot {RowsCopied}/{RowsEstimated} rows, {RowsPerSecond:0} rows/s, ETA {Eta}")]
+    public static partial void SnapshotProgress(ILogger logger, string sync, long rowsCopied, long rowsEstimated, double rowsPerSecond, string eta);
+
+    [LoggerMessage(3003, LogLevel.Information, "Sync {Sync}: snapshot done, {Rows} rows in {Seconds:0.0} s")]
+    public static partial void SnapshotFinished(ILogger logger, string sync, long rows, double seconds);
+
+    [LoggerMessage(3004, LogLevel.Information, "Sync {Sync}: caught up")]
+    public static partial void CaughtUp(ILogger logger, string sync);
+
+    [LoggerMessage(3005, LogLevel.Debug, "Sync {Sync}: batch of {DeltaRows} change(s): {Upserted} upserted, {Deleted} deleted{Truncated}")]
+    public static partial void BatchApplied(ILogger logger, string sync, int deltaRows, long upserted, long deleted, string truncated);
+
+    [LoggerMessage(3006, LogLevel.Error, "Sync {Sync} is failing (attempt {Attempt}), retrying in {Delay}: {Error}")]
+    public static partial void SyncFailing(ILogger logger, string sync, int attempt, TimeSpan delay, string error);
+
+    [LoggerMessage(3007, LogLevel.Information, "Sync {Sync}: recovered after {Attempts} failed attempt(s)")]
+    public static partial void SyncRecovered(ILogger logger, string sync, int attempts);
+
+    [LoggerMessage(3008, LogLevel.Information, "Sync {Sync}: {Command}")]
+    public static partial void SyncCommand(ILogger logger, string sync, string command);
+
+    [LoggerMessage(3009, LogLevel.Warning, "Sync {Sync}: {Change}")]
+    public static partial void SchemaChanged(ILogger logger, string sync, string change);
+
+    [LoggerMessage(4000, LogLevel.Information, "Listener on {Database}: connected")]
+    public static partial void ListenerConnected(ILogger logger, string database);
+
+    [LoggerMessage(4001, LogLevel.Information, "Listener on {Database}: reconnected (reconnect {Reconnects}); every replicator catches up")]
+    public static partial void ListenerReconnected(ILogger logger, string database, int reconnects);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Listener on {Database}: connection lost ({Error}); reconnecting in {Delay}")]
+    public static partial void ListenerLost(ILogger logger, string database, string error, TimeSpan delay);
+
+    [LoggerMessage(5000, LogLevel.Warning, "Pool {Database}/{Role}: a connection broke, rebuilding the data source")]
+    public static partial void RebuildingDataSource(ILogger logger, string database, string role);
+
+    [LoggerMessage(6000, LogLevel.Warning, "{Actor} failed and is restarted: {Error}")]
+    public static partial void ActorRestarting(ILogger logger, string actor, string error);
+}
