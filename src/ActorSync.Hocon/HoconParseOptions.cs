@@ -13,9 +13,10 @@ public sealed class HoconParseOptions
     public string? Description { get; init; }
 
     /// <summary>
-    /// The folder relative includes in a parsed string are located in. A file's includes are always located next to
-    /// the file, never in the working directory. Without a base directory a string's relative includes are missing
-    /// (ignored, or an error when <c>required(...)</c>).
+    /// The folder relative includes in a parsed string are located in. A file's <c>include "name"</c> is always located
+    /// next to the file, never in the working directory. Without a base directory a string's relative includes are
+    /// missing (ignored, or an error when <c>required(...)</c>). As the spec says "at present" and the reference
+    /// implementation does, a relative <c>include file("name")</c> is read from the working directory instead.
     /// </summary>
     public string? BaseDirectory { get; init; }
 

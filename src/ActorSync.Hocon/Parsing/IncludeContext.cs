@@ -84,6 +84,13 @@ internal sealed class IncludeContext
         {
             candidates.Add((name, name));
         }
+        else if (kind == IncludeKind.File)
+        {
+            // Spec, "Include semantics: locating resources": "at present, if url()/file()/classpath() are specified, the
+            // included items are NOT interpreted relative to the including items"; the reference implementation reads
+            // them from the working directory, and so does this one (conformance: resources/file-include.conf).
+            candidates.Add((Path.GetFullPath(name), name));
+        }
         else if (Directory is not null)
         {
             candidates.Add((Path.GetFullPath(Path.Combine(Directory, name)), Path.Combine(DisplayDirectory, name)));
@@ -114,7 +121,10 @@ internal sealed class IncludeContext
             var looked = candidates.Count == 0
                 ? "a relative include needs the including file's folder or HoconParseOptions.BaseDirectory"
                 : "looked for " + string.Join(", ", candidates.Select(c => Path.HasExtension(c.Display) ? c.Display : c.Display + ".{properties,json,conf}"));
-            throw new HoconParseException(origin, $"required include \"{name}\" was not found ({looked})");
+            var hint = kind == IncludeKind.File && !Path.IsPathRooted(name)
+                ? "; file() names are relative to the working directory, include \"name\" is relative to the including file"
+                : "";
+            throw new HoconParseException(origin, $"required include \"{name}\" was not found ({looked}{hint})");
         }
 
         return null;
