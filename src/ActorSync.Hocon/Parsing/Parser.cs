@@ -157,6 +157,11 @@ internal sealed partial class Parser
             return [first.Value!];
         }
 
+        if (first.Kind == TokenKind.Substitution)
+        {
+            throw Problem(first, "substitutions are not allowed in keys");
+        }
+
         if (!first.IsKeyPart)
         {
             throw Problem(first, $"expected a key{(first.Kind == TokenKind.Comma ? " (a comma may only follow a field)" : "")}, found {Describe(first)}");
