@@ -57,18 +57,18 @@ public sealed class HoconConfig
 
     /// <summary>A 64-bit integer; a string holding one is converted.</summary>
     public long GetInt64(string path) =>
-        AsNumber(path, GetValue(path)) is var (number, value) && number.TryGetInt64(out var result)
+        AsNumber(path, GetValue(path), "a whole number") is var (number, value) && number.TryGetInt64(out var result)
             ? result
             : throw WrongType(path, value, "a whole number");
 
     /// <summary>A 32-bit integer; a string holding one is converted.</summary>
     public int GetInt32(string path) =>
-        AsNumber(path, GetValue(path)) is var (number, value) && number.TryGetInt32(out var result)
+        AsNumber(path, GetValue(path), "a whole number in the 32-bit range") is var (number, value) && number.TryGetInt32(out var result)
             ? result
             : throw WrongType(path, value, "a whole number in the 32-bit range");
 
     /// <summary>A number as a double; a string holding one is converted.</summary>
-    public double GetDouble(string path) => AsNumber(path, GetValue(path)).Number.ToDouble();
+    public double GetDouble(string path) => AsNumber(path, GetValue(path), "a number").Number.ToDouble();
 
     /// <summary>A duration: a number is milliseconds, a string is parsed with <see cref="HoconDuration"/>.</summary>
     public TimeSpan GetDuration(string path)
@@ -122,11 +122,11 @@ public sealed class HoconConfig
         {
             if (current is not HoconObject obj || !obj.TryGetValue(key, out var child))
             {
+                deepest = current;
                 value = null;
                 return false;
             }
 
-            deepest = current;
             current = child;
         }
 
@@ -134,12 +134,12 @@ public sealed class HoconConfig
         return true;
     }
 
-    private static (HoconNumber Number, HoconValue Value) AsNumber(string path, HoconValue value) => value switch
+    private static (HoconNumber Number, HoconValue Value) AsNumber(string path, HoconValue value, string expected) => value switch
     {
         HoconNumber number => (number, value),
         HoconString text when CharClass.IsJsonNumber(text.Value.AsSpan().Trim()) =>
             (new HoconNumber(text.Value.Trim(), text.Origin), value),
-        _ => throw WrongType(path, value, "a number"),
+        _ => throw WrongType(path, value, expected),
     };
 
     private static HoconValueException WrongType(string path, HoconValue value, string expected) =>
