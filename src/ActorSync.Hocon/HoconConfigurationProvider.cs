@@ -41,7 +41,7 @@ public sealed class HoconConfigurationProvider : FileConfigurationProvider
             text = reader.ReadToEnd();
         }
 
-        var document = Hocon.ParseText(text, fullPath, source.OriginPath ?? path, new HoconParseOptions { IncludeRoots = source.IncludeRoots });
+        var document = HoconParser.ParseText(text, fullPath, source.OriginPath ?? path, new HoconParseOptions { IncludeRoots = source.IncludeRoots });
         (Data, _origins) = Flatten(document.ResolveConfig(source.ResolveOptions).Root);
     }
 

@@ -32,9 +32,9 @@ public static class HoconDuration
             return false;
         }
 
-        decimal ticksPerUnit = unit switch
+        var ticksPerUnit = unit switch
         {
-            "" or "ms" or "milli" or "millis" or "millisecond" or "milliseconds" => TimeSpan.TicksPerMillisecond,
+            "" or "ms" or "milli" or "millis" or "millisecond" or "milliseconds" => (decimal)TimeSpan.TicksPerMillisecond,
             "ns" or "nano" or "nanos" or "nanosecond" or "nanoseconds" => 0.01m,
             "us" or "micro" or "micros" or "microsecond" or "microseconds" => TimeSpan.TicksPerMicrosecond,
             "s" or "second" or "seconds" => TimeSpan.TicksPerSecond,

@@ -8,7 +8,7 @@ public sealed class HoconParseOptions
 
     /// <summary>
     /// The name a parsed string gets in origins and error messages (default <c>string</c>). Files are named by the
-    /// path given to <see cref="Hocon.ParseFile"/>.
+    /// path given to <see cref="HoconParser.ParseFile"/>.
     /// </summary>
     public string? Description { get; init; }
 

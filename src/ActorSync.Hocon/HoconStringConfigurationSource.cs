@@ -37,5 +37,5 @@ public sealed class HoconStringConfigurationProvider : ConfigurationProvider
     /// <summary>Parses and resolves the text.</summary>
     /// <exception cref="HoconException">The text is not valid, or its root is an array.</exception>
     public override void Load() =>
-        (Data, _origins) = HoconConfigurationProvider.Flatten(Hocon.LoadString(_source.Text, _source.ParseOptions, _source.ResolveOptions).Root);
+        (Data, _origins) = HoconConfigurationProvider.Flatten(HoconParser.LoadString(_source.Text, _source.ParseOptions, _source.ResolveOptions).Root);
 }

@@ -2,7 +2,7 @@ namespace ActorSync.Hocon.Tests;
 
 public sealed class HoconConfigTests
 {
-    private static readonly HoconConfig Config = Hocon.LoadString(
+    private static readonly HoconConfig Config = HoconParser.LoadString(
         """
         a { b { c = 42, s = "57", t = yes, f = off } }
         timeout = 5s, millis = 250, size = 64MiB
@@ -70,7 +70,7 @@ public sealed class HoconConfigTests
     [Fact]
     public void Json_rendering_escapes_and_keeps_numbers_as_written()
     {
-        var config = Hocon.LoadString("s = \"a\\\"b\\n\\u0001é\", n = 1.50e3, l = []");
+        var config = HoconParser.LoadString("s = \"a\\\"b\\n\\u0001é\", n = 1.50e3, l = []");
         Assert.Equal("{\"s\":\"a\\\"b\\n\\u0001é\",\"n\":1.50e3,\"l\":[]}", config.ToJson());
         Assert.Equal("{\n  \"s\": \"a\\\"b\\n\\u0001é\",\n  \"n\": 1.50e3,\n  \"l\": []\n}", config.ToJson(indented: true));
     }

@@ -64,12 +64,12 @@ public sealed class ConformanceTests
         var path = ConformanceData.PathOf(entry.Conf);
         if (entry.ExpectError)
         {
-            var error = Assert.ThrowsAny<HoconException>(() => Hocon.ParseFile(path, parseOptions).Resolve(resolveOptions));
+            var error = Assert.ThrowsAny<HoconException>(() => HoconParser.ParseFile(path, parseOptions).Resolve(resolveOptions));
             AssertStartsWithOrigin(error);
             return;
         }
 
-        var value = Hocon.ParseFile(path, parseOptions).Resolve(resolveOptions);
+        var value = HoconParser.ParseFile(path, parseOptions).Resolve(resolveOptions);
         AssertJson(File.ReadAllText(ConformanceData.PathOf(entry.ExpectJson!)), value, entry.Conf);
     }
 
@@ -82,11 +82,11 @@ public sealed class ConformanceTests
             var options = new HoconParseOptions { Description = entry.Conf };
             if (entry.ExpectError && entry.ErrorStage == "parse")
             {
-                AssertStartsWithOrigin(Assert.Throws<HoconParseException>(() => Hocon.Parse(variant, options)));
+                AssertStartsWithOrigin(Assert.Throws<HoconParseException>(() => HoconParser.Parse(variant, options)));
                 continue;
             }
 
-            var document = Hocon.Parse(variant, options);
+            var document = HoconParser.Parse(variant, options);
             if (entry.ExpectError)
             {
                 AssertStartsWithOrigin(Assert.Throws<HoconResolveException>(() => document.Resolve(HoconResolveOptions.WithoutEnvironment)));

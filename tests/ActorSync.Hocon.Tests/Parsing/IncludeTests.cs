@@ -10,7 +10,7 @@ public sealed class IncludeTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private string Load(string main) =>
-        Hocon.ParseFile(_folder.Write("main.conf", main)).Resolve(HoconResolveOptions.WithoutEnvironment).ToJson();
+        HoconParser.ParseFile(_folder.Write("main.conf", main)).Resolve(HoconResolveOptions.WithoutEnvironment).ToJson();
 
     // Spec, "Include semantics: locating resources": "if the included file is a relative path, then it should be located
     // relative to the directory containing the including file. The current working directory of the process parsing a
@@ -115,7 +115,7 @@ public sealed class IncludeTests : IDisposable
         _folder.Write("base/x.conf", "x = 1");
         _folder.Write("lib/y.conf", "y = 2");
         var options = new HoconParseOptions { BaseDirectory = Path.Combine(_folder.Path, "base"), IncludeRoots = [Path.Combine(_folder.Path, "lib")] };
-        Assert.Equal(J("{'x':1,'y':2}"), Hocon.Parse("include \"x.conf\"\ninclude \"/y.conf\"", options).Resolve().ToJson());
+        Assert.Equal(J("{'x':1,'y':2}"), HoconParser.Parse("include \"x.conf\"\ninclude \"/y.conf\"", options).Resolve().ToJson());
     }
 
     // Spec, "Java properties mapping": "split each key on the . character, keeping any empty strings" and "The object
@@ -127,6 +127,6 @@ public sealed class IncludeTests : IDisposable
         var text = "# comment\n! also\na=hello\na.b=world\nn = 42\nlong = one \\\n   two\nesc=tab\\there\\u0021\nx.:y\n";
         Assert.Equal(
             J("{'a':{'b':'world'},'n':'42','long':'one two','esc':'tab\\there!','x':{'':'y'}}"),
-            Hocon.Parse(text, options).Resolve().ToJson());
+            HoconParser.Parse(text, options).Resolve().ToJson());
     }
 }

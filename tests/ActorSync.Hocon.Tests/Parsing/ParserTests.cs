@@ -38,7 +38,7 @@ public sealed class ParserTests
     [InlineData("a = [1 : 2]", "expected ',', a newline or ']'")]
     public void Doubled_leading_or_lone_commas_are_errors(string text, string fragment)
     {
-        var error = Assert.Throws<HoconParseException>(() => Hocon.Parse(text));
+        var error = Assert.Throws<HoconParseException>(() => HoconParser.Parse(text));
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
     }
 
@@ -88,7 +88,7 @@ public sealed class ParserTests
     [InlineData("a. : 1")]
     public void Empty_unquoted_path_elements_are_errors(string text)
     {
-        var error = Assert.Throws<HoconParseException>(() => Hocon.Parse(text));
+        var error = Assert.Throws<HoconParseException>(() => HoconParser.Parse(text));
         Assert.Contains("empty key", error.Message, StringComparison.Ordinal);
     }
 
@@ -127,7 +127,7 @@ public sealed class ParserTests
     [InlineData("a = { b : 1 } [2]", "cannot concatenate an object with an array")]
     public void Concatenating_containers_with_other_kinds_is_an_error(string text, string fragment)
     {
-        var error = Assert.Throws<HoconParseException>(() => Hocon.Parse(text));
+        var error = Assert.Throws<HoconParseException>(() => HoconParser.Parse(text));
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
     }
 
@@ -155,7 +155,7 @@ public sealed class ParserTests
     [InlineData("l = [ { a += 1 } ]", "'+=' cannot be used in an object inside an array")]
     public void Errors_name_the_origin_what_was_expected_and_what_was_found(string text, string fragment)
     {
-        var error = Assert.Throws<HoconParseException>(() => Hocon.Parse(text, new HoconParseOptions { Description = "test.conf" }));
+        var error = Assert.Throws<HoconParseException>(() => HoconParser.Parse(text, new HoconParseOptions { Description = "test.conf" }));
         Assert.Matches(@"^test\.conf:\d+:\d+: ", error.Message);
         Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
     }
@@ -163,7 +163,7 @@ public sealed class ParserTests
     [Fact]
     public void Errors_do_not_quote_the_contents_of_quoted_strings()
     {
-        var error = Assert.Throws<HoconParseException>(() => Hocon.Parse("password = \"hunter2\" \"s3cret\" : x"));
+        var error = Assert.Throws<HoconParseException>(() => HoconParser.Parse("password = \"hunter2\" \"s3cret\" : x"));
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
     }
@@ -182,7 +182,7 @@ public sealed class ParserTests
     [Fact]
     public void An_array_root_parses_as_a_document_value()
     {
-        var document = Hocon.Parse("[ 1, ${?x} ]");
+        var document = HoconParser.Parse("[ 1, ${?x} ]");
         Assert.True(document.IsArray);
         Assert.Equal("[1]", document.Resolve(HoconResolveOptions.WithoutEnvironment).ToJson());
         Assert.Throws<HoconParseException>(() => document.ResolveConfig());
@@ -192,10 +192,10 @@ public sealed class ParserTests
     public void Json_syntax_refuses_hocon_extensions_but_merges_duplicates_like_hocon()
     {
         var options = new HoconParseOptions { Syntax = HoconSyntax.Json };
-        Assert.Equal(J("{'a':{'b':1,'c':2}}"), Hocon.Parse("{\"a\":{\"b\":1},\"a\":{\"c\":2}}", options).Resolve().ToJson());
-        Assert.Throws<HoconParseException>(() => Hocon.Parse("{\"a\":1,}", options));
-        Assert.Throws<HoconParseException>(() => Hocon.Parse("{\"a\":1\n\"b\":2}", options));
-        Assert.Throws<HoconParseException>(() => Hocon.Parse("\"a\":1", options));
-        Assert.Throws<HoconParseException>(() => Hocon.Parse("", options));
+        Assert.Equal(J("{'a':{'b':1,'c':2}}"), HoconParser.Parse("{\"a\":{\"b\":1},\"a\":{\"c\":2}}", options).Resolve().ToJson());
+        Assert.Throws<HoconParseException>(() => HoconParser.Parse("{\"a\":1,}", options));
+        Assert.Throws<HoconParseException>(() => HoconParser.Parse("{\"a\":1\n\"b\":2}", options));
+        Assert.Throws<HoconParseException>(() => HoconParser.Parse("\"a\":1", options));
+        Assert.Throws<HoconParseException>(() => HoconParser.Parse("", options));
     }
 }

@@ -4,7 +4,7 @@ namespace ActorSync.Hocon.Tests.Support;
 public static class HoconText
 {
     public static HoconValue Resolve(string text, IReadOnlyDictionary<string, string?>? environment = null) =>
-        Hocon.Parse(text, new HoconParseOptions { Description = "test.conf" })
+        HoconParser.Parse(text, new HoconParseOptions { Description = "test.conf" })
             .Resolve(environment is null ? HoconResolveOptions.WithoutEnvironment : new HoconResolveOptions { Environment = environment });
 
     /// <summary>The resolved document as compact JSON, keys in definition order.</summary>

@@ -8,7 +8,7 @@ namespace ActorSync.Hocon;
 /// resolve into a <see cref="HoconConfig"/> in one call. Every error is a <see cref="HoconException"/> whose message
 /// starts with <c>FILE:LINE:COLUMN:</c>.
 /// </summary>
-public static class Hocon
+public static class HoconParser
 {
     /// <summary>Parses text. The root may be an object (braces optional) or an array.</summary>
     /// <exception cref="HoconParseException">The text, or an included file, is not valid.</exception>
