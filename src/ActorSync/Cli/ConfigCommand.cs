@@ -111,7 +111,7 @@ public static class ConfigCommand
         foreach (var sync in configuration.Syncs)
         {
             var enabled = options.Syncs.First(s => s.Name == sync.Name).Enabled ? "" : " (disabled)";
-            text.AppendLine($"  {sync.Name}: {sync.Source} -> {sync.Target}, batch {sync.BatchSize}, poll every {sync.PollInterval}{enabled}");
+            text.AppendLine($"  {sync.Name}: {sync.Source} -> {sync.Target}, batch {sync.BatchSize}, poll every {ConfigurationContext.Format(sync.PollInterval)}{enabled}");
         }
 
         text.AppendLine(options.Admin.Enabled

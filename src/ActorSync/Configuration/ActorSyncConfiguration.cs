@@ -75,7 +75,7 @@ public sealed class ActorSyncConfiguration
         ActorSyncOptionsValidator.Check(options, context);
         if (context.Problems.Count > 0)
         {
-            throw new InvalidConfigurationException(description, context.Problems);
+            throw new InvalidConfigurationException(description, ConfigurationProblem.InFileOrder(context.Problems));
         }
 
         return new ActorSyncConfiguration(description, options, options.Syncs.Select(sync => SyncDefinition.From(sync, options.Defaults)).ToArray());

@@ -91,22 +91,26 @@ internal static class ActorSyncOptionsBinder
         }
     }
 
-    private static SyncOptions BindSync(Reader sync) => new()
+    private static SyncOptions BindSync(Reader sync)
     {
-        Name = sync.String("name") ?? "",
-        Source = sync.String("source") ?? "",
-        Target = sync.String("target") ?? "",
-        Columns = sync.StringList("columns"),
-        Key = sync.StringList("key"),
-        Where = sync.String("where"),
-        CreateTarget = sync.Boolean("create-target") ?? false,
-        Enabled = sync.Boolean("enabled") ?? true,
-        BatchSize = sync.Int32("batch-size"),
-        PollInterval = sync.Duration("poll-interval"),
-        ApplyTimeout = sync.Duration("apply-timeout"),
-        SnapshotParallelism = sync.Int32("snapshot-parallelism"),
-        OnSchemaChange = sync.SchemaChange("on-schema-change"),
-    };
+        sync.CheckKeys(SyncKeys);
+        return new SyncOptions
+        {
+            Name = sync.String("name") ?? "",
+            Source = sync.String("source") ?? "",
+            Target = sync.String("target") ?? "",
+            Columns = sync.StringList("columns"),
+            Key = sync.StringList("key"),
+            Where = sync.String("where"),
+            CreateTarget = sync.Boolean("create-target") ?? false,
+            Enabled = sync.Boolean("enabled") ?? true,
+            BatchSize = sync.Int32("batch-size"),
+            PollInterval = sync.Duration("poll-interval"),
+            ApplyTimeout = sync.Duration("apply-timeout"),
+            SnapshotParallelism = sync.Int32("snapshot-parallelism"),
+            OnSchemaChange = sync.SchemaChange("on-schema-change"),
+        };
+    }
 
     /// <summary>Reads typed values from one section, reporting what it cannot read.</summary>
     private readonly struct Reader(IConfigurationSection section, ConfigurationContext context)

@@ -23,7 +23,7 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
         var context = new ConfigurationContext(configuration, "configuration");
         ActorSyncOptionsBinder.Bind(context);
         Check(options, context);
-        return context.Problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(context.Problems.Select(p => p.ToString()));
+        return context.Problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(ConfigurationProblem.InFileOrder(context.Problems).Select(p => p.ToString()));
     }
 
     internal static void Check(ActorSyncOptions options, ConfigurationContext context)
@@ -100,7 +100,7 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
         CheckPositive(context, $"{key}:max", backoff.Max);
         if (backoff.Min > backoff.Max)
         {
-            context.Add($"{key}:min", $"min ({backoff.Min}) must not be greater than max ({backoff.Max})");
+            context.Add($"{key}:min", $"min ({ConfigurationContext.Format(backoff.Min)}) must not be greater than max ({ConfigurationContext.Format(backoff.Max)})");
         }
 
         if (backoff.RandomFactor is < 0 or > 1 || double.IsNaN(backoff.RandomFactor))
@@ -224,7 +224,7 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
     {
         if (value <= TimeSpan.Zero)
         {
-            context.Add(key, $"must be a positive duration, found {value}");
+            context.Add(key, $"must be a positive duration, found {ConfigurationContext.Format(value.Value)}");
         }
     }
 

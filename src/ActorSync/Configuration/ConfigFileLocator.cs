@@ -2,7 +2,7 @@ namespace ActorSync.Configuration;
 
 /// <summary>Which configuration file a command uses, and what chose it.</summary>
 /// <param name="Path">The file, as given (relative to the working directory when relative).</param>
-/// <param name="ChosenBy">What chose it, for messages: <c>--config</c>, <c>ACTORSYNC_CONFIG</c> or <c>default</c>.</param>
+/// <param name="ChosenBy">What chose it, for messages: <c>the command line</c>, <c>ACTORSYNC_CONFIG</c> or <c>default</c>.</param>
 public sealed record ConfigFileLocation(string Path, string ChosenBy);
 
 /// <summary>
@@ -20,7 +20,7 @@ public static class ConfigFileLocator
     {
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return new ConfigFileLocation(explicitPath, "--config");
+            return new ConfigFileLocation(explicitPath, "the command line");
         }
 
         var fromEnvironment = environment is null

@@ -19,10 +19,14 @@ internal sealed class ConfigurationContext(IConfiguration configuration, string 
 
     public List<ConfigurationProblem> Problems { get; } = [];
 
-    public void Add(string key, string message) => Problems.Add(new ConfigurationProblem(Location(key), Setting(key), message));
+    public void Add(string key, string message)
+    {
+        var origin = Origin(key);
+        Problems.Add(new ConfigurationProblem(origin?.ToString() ?? Description, Setting(key), message) { Origin = origin });
+    }
 
     /// <summary>The origin of the key's value, or of the nearest enclosing section when the key is missing.</summary>
-    public string Location(string key)
+    public HoconOrigin? Origin(string key)
     {
         if (Configuration is IConfigurationRoot root)
         {
@@ -30,13 +34,22 @@ internal sealed class ConfigurationContext(IConfiguration configuration, string 
             {
                 if (root.TryGetHoconOrigin(current, out var origin))
                 {
-                    return origin.ToString();
+                    return origin;
                 }
             }
         }
 
-        return Description;
+        return null;
     }
+
+    /// <summary>A duration as HOCON would write it: 200ms, 5s, 2m, 1h.</summary>
+    public static string Format(TimeSpan duration) => duration switch
+    {
+        { Ticks: var ticks } when ticks % TimeSpan.TicksPerHour == 0 && ticks != 0 => $"{ticks / TimeSpan.TicksPerHour}h",
+        { Ticks: var ticks } when ticks % TimeSpan.TicksPerMinute == 0 && ticks != 0 => $"{ticks / TimeSpan.TicksPerMinute}m",
+        { Ticks: var ticks } when ticks % TimeSpan.TicksPerSecond == 0 => $"{ticks / TimeSpan.TicksPerSecond}s",
+        _ => $"{duration.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms",
+    };
 
     /// <summary><c>actorsync:syncs:1:columns:0</c> is shown as <c>syncs[1].columns[0]</c>.</summary>
     public static string Setting(string key)

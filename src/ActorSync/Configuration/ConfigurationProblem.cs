@@ -9,8 +9,19 @@ namespace ActorSync.Configuration;
 /// </summary>
 public sealed record ConfigurationProblem(string Location, string Setting, string Message)
 {
+    /// <summary>The origin behind <see cref="Location"/> when it is known; problems are listed in this order.</summary>
+    public HoconOrigin? Origin { get; init; }
+
     /// <summary>E.g. <c>config/actorsync.conf:12:14: syncs[1].source: expected "database:schema.table", found no ':'</c>.</summary>
     public override string ToString() => Setting.Length == 0 ? $"{Location}: {Message}" : $"{Location}: {Setting}: {Message}";
 
-    internal static ConfigurationProblem FromHocon(HoconException exception) => new(exception.Origin.ToString(), "", exception.Problem);
+    internal static ConfigurationProblem FromHocon(HoconException exception) =>
+        new(exception.Origin.ToString(), "", exception.Problem) { Origin = exception.Origin };
+
+    /// <summary>Problems in file order (stable: problems at one origin keep the order they were found in).</summary>
+    internal static List<ConfigurationProblem> InFileOrder(IEnumerable<ConfigurationProblem> problems) =>
+        [.. problems.OrderBy(p => p.Origin is null ? 1 : 0)
+            .ThenBy(p => p.Origin?.Description, StringComparer.Ordinal)
+            .ThenBy(p => p.Origin?.Line)
+            .ThenBy(p => p.Origin?.Column)];
 }
