@@ -14,9 +14,15 @@ public sealed class HoconNumber : HoconValue
     /// <summary>Creates a number from its JSON text.</summary>
     /// <exception cref="FormatException"><paramref name="text"/> is not a JSON number.</exception>
     public HoconNumber(string text, HoconOrigin origin)
+        : this(text, origin, validated: false)
+    {
+    }
+
+    /// <summary>The tokenizer has already checked the syntax, so <paramref name="validated"/> skips the second check.</summary>
+    internal HoconNumber(string text, HoconOrigin origin, bool validated)
         : base(origin)
     {
-        if (!Internal.CharClass.IsJsonNumber(text))
+        if (!validated && !Internal.CharClass.IsJsonNumber(text))
         {
             throw new FormatException($"'{text}' is not a JSON number.");
         }

@@ -15,6 +15,9 @@ internal sealed partial class Parser
     private readonly bool _json;
     private readonly IncludeContext _include;
     private readonly Token[] _pushed = new Token[4];
+
+    /// <summary>The text of the simple values being concatenated; flushed before any nested value is parsed, so one suffices.</summary>
+    private readonly System.Text.StringBuilder _run = new();
     private int _pushedCount;
 
     public Parser(string text, string description, bool json, IncludeContext include)
@@ -107,18 +110,19 @@ internal sealed partial class Parser
     {
         var keys = ParseKey(first);
         var separator = NextSignificant();
+        var path = new LazyPath(objectPath, keys);
         HoconValue value;
         switch (separator.Kind)
         {
             case TokenKind.Colon:
             case TokenKind.Equals:
-                value = ParseValue(ExpectValueStart(separator), Append(objectPath, keys));
+                value = ParseValue(ExpectValueStart(separator), path);
                 break;
             case TokenKind.PlusEquals:
                 value = ParsePlusEquals(separator, objectPath, keys);
                 break;
             case TokenKind.OpenBrace when !_json:
-                value = ParseValue(separator, Append(objectPath, keys));
+                value = ParseValue(separator, path);
                 break;
             default:
                 throw Problem(
@@ -126,7 +130,15 @@ internal sealed partial class Parser
                     $"expected {(_json ? "':'" : "':', '=', '+=' or '{'")} after the key '{Tokenizer.Shorten(HoconPath.FromOwned(keys).ToString())}', found {Describe(separator)}");
         }
 
-        SetPath(target, keys, 0, value);
+        if (keys.Length == 1)
+        {
+            target.TryGetValue(keys[0], out var existing);
+            target.Set(keys[0], Merging.MergeInPlace(existing, value));
+        }
+        else
+        {
+            SetPath(target, keys, 0, value);
+        }
     }
 
     /// <summary>Spec, "The += field separator": <c>a += b</c> becomes <c>a = ${?a} [b]</c>, with the field's full path.</summary>
@@ -138,7 +150,7 @@ internal sealed partial class Parser
         }
 
         var fullPath = Append(objectPath, keys)!;
-        var element = ParseValue(ExpectValueStart(separator), null);
+        var element = ParseValue(ExpectValueStart(separator), LazyPath.InArray);
         var origin = Origin(separator);
         var array = new HoconArray(element.Origin, 1);
         array.Add(element);
@@ -165,6 +177,41 @@ internal sealed partial class Parser
         if (!first.IsKeyPart)
         {
             throw Problem(first, $"expected a key{(first.Kind == TokenKind.Comma ? " (a comma may only follow a field)" : "")}, found {Describe(first)}");
+        }
+
+        // Fast path: one token, perhaps followed by whitespace, then something that is not part of a key.
+        var next = Next();
+        var whitespace = default(Token);
+        if (next.Kind == TokenKind.Whitespace)
+        {
+            whitespace = next;
+            next = Next();
+        }
+
+        if (!next.IsKeyPart && next.Kind != TokenKind.Substitution)
+        {
+            PushBack(next);
+            if (first.Kind == TokenKind.QuotedString)
+            {
+                return [first.Value!];
+            }
+
+            var span = _source.AsSpan(first.Start, first.Length);
+            if (span.IndexOf('.') < 0)
+            {
+                return [first.Text(_source)];
+            }
+
+            if (span[0] != '.' && span[^1] != '.' && !span.Contains("..", StringComparison.Ordinal))
+            {
+                return first.Text(_source).Split('.');
+            }
+        }
+
+        PushBack(next);
+        if (whitespace.Kind == TokenKind.Whitespace)
+        {
+            PushBack(whitespace);
         }
 
         var path = new PathBuilder(Origin(first));
@@ -210,19 +257,54 @@ internal sealed partial class Parser
 
     /// <summary>
     /// A value, or a concatenation of values separated only by non-newline whitespace (spec, "Value concatenation").
-    /// <paramref name="path"/> is the field's path in this file; null inside arrays.
+    /// Simple values (strings, numbers, booleans, null) and the whitespace between them are collected as text, so a
+    /// concatenation such as <c>5s</c> or <c>foo bar</c> costs one string; only objects, arrays and substitutions
+    /// become pieces of their own.
     /// </summary>
-    private HoconValue ParseValue(Token first, string[]? path)
+    private HoconValue ParseValue(Token first, LazyPath path)
     {
-        var value = ParseSingleValue(first, path);
         if (_json)
         {
-            return value;
+            return ParseSingleValue(first, path);
         }
 
+        var pendingSimple = default(Token);
+        var hasPending = false;
+        HoconValue? single = null;
         List<HoconValue>? pieces = null;
+        var runOrigin = default(HoconOrigin);
+        var runQuoted = false;
+        var runActive = false;
+        var token = first;
         while (true)
         {
+            if (IsSimple(token))
+            {
+                if (!hasPending && !runActive && single is null && pieces is null)
+                {
+                    pendingSimple = token;
+                    hasPending = true;
+                }
+                else
+                {
+                    AppendToRun(token);
+                }
+            }
+            else
+            {
+                FlushRun();
+                var piece = ParseSingleValue(token, path);
+                if (single is null && pieces is null)
+                {
+                    single = piece;
+                }
+                else
+                {
+                    pieces ??= [single!];
+                    pieces.Add(piece);
+                }
+            }
+
             var next = Next();
             if (next.Kind == TokenKind.Whitespace)
             {
@@ -233,14 +315,12 @@ internal sealed partial class Parser
                     break;
                 }
 
-                pieces ??= [value];
-                pieces.Add(new HoconString(next.Text(_source), Origin(next), quoted: false));
-                pieces.Add(ParseSingleValue(after, path));
+                AppendToRun(next);
+                token = after;
             }
             else if (next.StartsValue)
             {
-                pieces ??= [value];
-                pieces.Add(ParseSingleValue(next, path));
+                token = next;
             }
             else
             {
@@ -249,16 +329,93 @@ internal sealed partial class Parser
             }
         }
 
-        return pieces is null ? value : Concatenate(pieces);
+        if (hasPending)
+        {
+            // A single simple value keeps its type (spec: "A single value is never converted to a string").
+            return ParseSingleValue(pendingSimple, path);
+        }
+
+        if (single is not null && pieces is null && !runActive)
+        {
+            return single;
+        }
+
+        if (single is null && pieces is null)
+        {
+            var text = new HoconString(_run.ToString(), runOrigin, quoted: true);
+            _run.Clear();
+            return text;
+        }
+
+        FlushRun();
+        pieces ??= [single!];
+        return Concatenate(pieces);
+
+        void AppendToRun(Token piece)
+        {
+            if (hasPending)
+            {
+                hasPending = false;
+                AppendToRun(pendingSimple);
+            }
+
+            if (!runActive)
+            {
+                runActive = true;
+                runQuoted = false;
+                runOrigin = Origin(piece);
+            }
+
+            runQuoted |= piece.Kind == TokenKind.QuotedString;
+            if (piece.Value is not null)
+            {
+                _run.Append(piece.Value);
+            }
+            else
+            {
+                _run.Append(_source, piece.Start, piece.Length);
+            }
+        }
+
+        // Whitespace alone keeps its unquoted mark: next to objects and arrays it is ignored.
+        void FlushRun()
+        {
+            if (hasPending)
+            {
+                hasPending = false;
+                AppendToRun(pendingSimple);
+            }
+
+            if (!runActive)
+            {
+                return;
+            }
+
+            var piece = new HoconString(_run.ToString(), runOrigin, runQuoted);
+            _run.Clear();
+            runActive = false;
+            if (single is null && pieces is null)
+            {
+                single = piece;
+            }
+            else
+            {
+                pieces ??= [single!];
+                pieces.Add(piece);
+            }
+        }
     }
 
-    private HoconValue ParseSingleValue(Token token, string[]? path) => token.Kind switch
+    private static bool IsSimple(Token token) => token.Kind is TokenKind.QuotedString or TokenKind.UnquotedText or TokenKind.Number
+        or TokenKind.True or TokenKind.False or TokenKind.Null;
+
+    private HoconValue ParseSingleValue(Token token, LazyPath path) => token.Kind switch
     {
-        TokenKind.OpenBrace => ParseObject(braced: true, path, Origin(token)),
+        TokenKind.OpenBrace => ParseObject(braced: true, path.Materialize(), Origin(token)),
         TokenKind.OpenBracket => ParseArray(Origin(token)),
         TokenKind.QuotedString => new HoconString(token.Value!, Origin(token), quoted: true),
         TokenKind.UnquotedText => new HoconString(token.Text(_source), Origin(token), quoted: false),
-        TokenKind.Number => new HoconNumber(token.Text(_source), Origin(token)),
+        TokenKind.Number => new HoconNumber(token.Text(_source), Origin(token), validated: true),
         TokenKind.True => new HoconBoolean(true, Origin(token)),
         TokenKind.False => new HoconBoolean(false, Origin(token)),
         TokenKind.Null => new HoconNull(Origin(token)),
@@ -350,7 +507,7 @@ internal sealed partial class Parser
                         : $"expected a value{(array.Count == 0 ? " or ']'" : "")} in the array, found {Describe(token)}");
             }
 
-            array.Add(ParseValue(token, null));
+            array.Add(ParseValue(token, LazyPath.InArray));
             var (separated, comma) = ConsumeSeparator();
             token = NextSignificant();
             if (token.Kind == TokenKind.CloseBracket)
@@ -476,4 +633,15 @@ internal sealed partial class Parser
         TokenKind.Substitution => "a substitution",
         _ => $"'{Tokenizer.Shorten(_source.AsSpan(token.Start, token.Length))}'",
     };
+
+    /// <summary>
+    /// A field's path, built only when a nested object needs it (for <c>+=</c> and includes inside it), so scalar
+    /// fields cost no array. Inside an array there is no path.
+    /// </summary>
+    private readonly struct LazyPath(string[]? parent, string[] keys)
+    {
+        public static LazyPath InArray => default;
+
+        public string[]? Materialize() => parent is null ? null : Append(parent, keys);
+    }
 }

@@ -288,7 +288,8 @@ internal sealed class Tokenizer
         while (end < _text.Length)
         {
             var c = _text[end];
-            if (CharClass.IsForbidden(c) || CharClass.IsWhitespace(c) || (c == '/' && end + 1 < _text.Length && _text[end + 1] == '/'))
+            if (CharClass.MayEndUnquoted(c) &&
+                (CharClass.IsForbidden(c) || CharClass.IsWhitespace(c) || (c == '/' && end + 1 < _text.Length && _text[end + 1] == '/')))
             {
                 break;
             }
