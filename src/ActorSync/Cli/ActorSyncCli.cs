@@ -10,6 +10,7 @@ public static class ActorSyncCli
         var root = new RootCommand(
             "ActorSync keeps PostgreSQL tables in sync: it captures row changes on source tables and applies them, " +
             "transactionally and without loss, to target tables.");
+        root.Subcommands.Add(ConfigCommand.Create());
         return root;
     }
 

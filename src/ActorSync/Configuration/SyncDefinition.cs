@@ -21,6 +21,12 @@ public sealed record SyncDefinition(
     /// <summary>True when source and target live in the same configured database (apply and delta delete share a transaction).</summary>
     public bool SameDatabase => string.Equals(Source.Database, Target.Database, StringComparison.Ordinal);
 
+    /// <summary>
+    /// The name in lower case, as SQL object names use it (the delta table <c>actorsync.delta_&lt;name&gt;</c>, its
+    /// triggers). Validation allows only letters, digits and '_' and keeps names unique ignoring case, so this is safe.
+    /// </summary>
+    public string SqlName => Name.ToLowerInvariant();
+
     public static SyncDefinition From(SyncOptions sync, SyncDefaultsOptions defaults) => new(
         sync.Name,
         TableName.Parse(sync.Source),

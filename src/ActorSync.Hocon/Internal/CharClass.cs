@@ -1,0 +1,141 @@
+using System.Globalization;
+
+namespace ActorSync.Hocon.Internal;
+
+/// <summary>Character classes from the spec's "Whitespace" and "Unquoted strings" sections.</summary>
+internal static class CharClass
+{
+    /// <summary>The characters an unquoted string may not contain (besides whitespace and <c>//</c>).</summary>
+    public const string Forbidden = "$\"{}[]:=,+#`^?!@*&\\";
+
+    /// <summary>
+    /// Spec, "Whitespace": Unicode Zs, Zl and Zp (so U+00A0, U+2007, U+202F count), the BOM, tab, newline, vertical
+    /// tab, form feed, carriage return and the four ASCII separators 0x1C-0x1F. Unlike <see cref="char.IsWhiteSpace(char)"/>,
+    /// U+0085 is not whitespace here, and U+FEFF and 0x1C-0x1F are.
+    /// </summary>
+    public static bool IsWhitespace(char c)
+    {
+        if (c < 128)
+        {
+            return c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r' or (>= '\u001C' and <= '\u001F');
+        }
+
+        if (c == '\uFEFF')
+        {
+            return true;
+        }
+
+        var category = CharUnicodeInfo.GetUnicodeCategory(c);
+        return category is UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+    }
+
+    public static bool IsWhitespaceOnly(string text)
+    {
+        foreach (var c in text)
+        {
+            if (!IsWhitespace(c))
+            {
+                return false;
+            }
+        }
+
+        return text.Length > 0;
+    }
+
+    private static readonly bool[] ForbiddenTable = CreateForbiddenTable();
+
+    public static bool IsForbidden(char c) => c < 128 && ForbiddenTable[c];
+
+    /// <summary>True for characters that end an unquoted run: forbidden, ASCII whitespace, '/' (maybe a comment) or non-ASCII.</summary>
+    public static bool MayEndUnquoted(char c) => c >= 128 || StopTable[c];
+
+    private static readonly bool[] StopTable = CreateStopTable();
+
+    private static bool[] CreateForbiddenTable()
+    {
+        var table = new bool[128];
+        foreach (var c in Forbidden)
+        {
+            table[c] = true;
+        }
+
+        return table;
+    }
+
+    private static bool[] CreateStopTable()
+    {
+        var table = CreateForbiddenTable();
+        for (var c = 0; c < 128; c++)
+        {
+            table[c] |= IsWhitespace((char)c) || c == '/';
+        }
+
+        return table;
+    }
+
+    /// <summary>True for the characters that may continue a number once one has started (<c>0-9 e E + - .</c>).</summary>
+    public static bool IsNumberChar(char c) => char.IsAsciiDigit(c) || c is 'e' or 'E' or '+' or '-' or '.';
+
+    /// <summary>JSON's number grammar: <c>-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?</c>.</summary>
+    public static bool IsJsonNumber(ReadOnlySpan<char> text)
+    {
+        var i = 0;
+        if (i < text.Length && text[i] == '-')
+        {
+            i++;
+        }
+
+        if (i >= text.Length || !char.IsAsciiDigit(text[i]))
+        {
+            return false;
+        }
+
+        if (text[i] == '0')
+        {
+            i++;
+        }
+        else
+        {
+            while (i < text.Length && char.IsAsciiDigit(text[i]))
+            {
+                i++;
+            }
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            if (!SkipDigits(text, ref i))
+            {
+                return false;
+            }
+        }
+
+        if (i < text.Length && text[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < text.Length && text[i] is '+' or '-')
+            {
+                i++;
+            }
+
+            if (!SkipDigits(text, ref i))
+            {
+                return false;
+            }
+        }
+
+        return i == text.Length;
+    }
+
+    private static bool SkipDigits(ReadOnlySpan<char> text, ref int i)
+    {
+        var start = i;
+        while (i < text.Length && char.IsAsciiDigit(text[i]))
+        {
+            i++;
+        }
+
+        return i > start;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ActorSync.Hocon;
+using BenchmarkDotNet.Attributes;
+
+namespace ActorSync.Benchmarks.Hocon;
+
+/// <summary>
+/// Parse + resolve of a generated ~1 MiB HOCON document against System.Text.Json parsing the same data as JSON, all
+/// from UTF-8 bytes. The HOCON text uses what real configurations use: unquoted keys and values, <c>=</c>, newlines
+/// instead of commas, comments, path keys, durations and sizes, and a substitution in every tenth object. The JSON is
+/// the resolved document rendered as JSON, so both hold exactly the same values. Goal (issue 4): within 3x of the
+/// JSON parse time. <c>JsonDocument.Parse</c> is the baseline; <c>JsonNode.Parse</c>, which builds a tree of objects
+/// as the HOCON parser does, is shown beside it.
+/// </summary>
+[MemoryDiagnoser]
+public class HoconParseBenchmarks
+{
+    private byte[] _hocon = [];
+    private byte[] _json = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _hocon = Encoding.UTF8.GetBytes(Generate(1024 * 1024));
+        var resolved = HoconParser.Parse(Encoding.UTF8.GetString(_hocon)).Resolve(HoconResolveOptions.WithoutEnvironment);
+        _json = Encoding.UTF8.GetBytes(resolved.ToJson());
+        Console.WriteLine($"// HOCON document: {_hocon.Length:N0} bytes; equivalent JSON: {_json.Length:N0} bytes");
+    }
+
+    [Benchmark(Baseline = true, Description = "System.Text.Json JsonDocument.Parse")]
+    public int JsonDocumentParse()
+    {
+        using var document = JsonDocument.Parse(_json);
+        return document.RootElement.GetPropertyCount();
+    }
+
+    [Benchmark(Description = "System.Text.Json JsonNode.Parse")]
+    public int JsonNodeParse() => JsonNode.Parse(_json)!.AsObject().Count;
+
+    [Benchmark(Description = "HOCON parse + resolve")]
+    public int HoconParseAndResolve() =>
+        ((HoconObject)HoconParser.Parse(Encoding.UTF8.GetString(_hocon)).Resolve(HoconResolveOptions.WithoutEnvironment)).Count;
+
+    /// <summary>A configuration-like document of about <paramref name="size"/> characters.</summary>
+    public static string Generate(int size)
+    {
+        var text = new StringBuilder(size + 1024);
+        text.Append("# generated for HoconParseBenchmarks\n");
+        for (var i = 0; text.Length < size; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            text.Append("// service ").Append(n).Append('\n');
+            text.Append("service-").Append(n).Append(" {\n");
+            text.Append("  name = service-").Append(n).Append('\n');
+            text.Append("  host = \"10.0.").Append(i % 256).Append('.').Append(i / 256 % 256).Append("\"\n");
+            text.Append("  port = ").Append(8000 + (i % 1000)).Append(", enabled = ").Append(i % 3 != 0 ? "true" : "false").Append('\n');
+            text.Append("  ratio = 0.").Append(i % 97).Append('\n');
+            text.Append("  timeout = ").Append(i % 60 + 1).Append("s  # a duration, kept as a string\n");
+            text.Append("  limits.memory = ").Append(i % 16 + 1).Append("GiB\n");
+            text.Append("  limits.cpu = ").Append(i % 8 + 1).Append('\n');
+            text.Append("  tags = [ alpha, beta, \"gamma ").Append(n).Append("\" ]\n");
+            text.Append("  description = Service number ").Append(n).Append(" of the generated document\n");
+            if (i % 10 == 9)
+            {
+                text.Append("  upstream = ${service-").Append(i - 1).Append(".host}\":\"${service-").Append(i - 1).Append(".port}\n");
+            }
+
+            text.Append("}\n");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,192 @@
+using ActorSync.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ActorSync.Tests.Configuration;
+
+public sealed class ActorSyncConfigurationTests : IDisposable
+{
+    private static readonly Dictionary<string, string?> NoEnvironment = [];
+    private readonly ConfigurationFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private ActorSyncConfiguration Load(string text, IReadOnlyDictionary<string, string?>? environment = null) =>
+        ActorSyncConfiguration.Load(_files.Write(text), environment ?? NoEnvironment);
+
+    private IReadOnlyList<string> Problems(string text) =>
+        Assert.Throws<InvalidConfigurationException>(() => Load(text)).Problems.Select(p => p.ToString()).ToList();
+
+    private string Origin(int line, int column) => $"{Path.Combine(_files.Folder, "actorsync.conf")}:{line}:{column}";
+
+    [Fact]
+    public void The_design_example_binds_with_kebab_case_keys_and_hocon_durations()
+    {
+        var configuration = Load(ConfigurationFiles.Valid);
+        var options = configuration.Options;
+        Assert.Equal(["main", "replica"], options.Databases.Keys);
+        Assert.Equal(8, options.Databases["replica"].MaxConnections);
+        Assert.Equal(10, options.Databases["main"].MaxConnections);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options.Defaults.Backoff.Min);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Defaults.Backoff.Max);
+        Assert.Null(options.Admin.Token);
+        var customers = configuration.Syncs[1];
+        Assert.Equal(new TableName("replica", "public", "customers"), customers.Target);
+        Assert.Equal(["id", "name", "email"], customers.Columns!);
+        Assert.True(customers.CreateTarget);
+        Assert.Equal(TimeSpan.FromMinutes(1), customers.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), configuration.Syncs[0].PollInterval);
+        Assert.Equal(5000, configuration.Syncs[0].BatchSize);
+    }
+
+    [Fact]
+    public void Environment_variables_override_through_substitutions()
+    {
+        var configuration = Load(ConfigurationFiles.Valid, new Dictionary<string, string?> { ["MAIN_PASSWORD"] = "s3cret", ["ACTORSYNC_ADMIN_TOKEN"] = "t0ken" });
+        Assert.EndsWith("Password=s3cret", configuration.Options.Databases["main"].ConnectionString, StringComparison.Ordinal);
+        Assert.Equal("t0ken", configuration.Options.Admin.Token);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_its_origin_in_file_order()
+    {
+        var problems = Problems("""
+            actorsync {
+              databases { main { connection-string = "Host=x", max-conections = 3 } }
+              defaults { batch-size = 0, poll-interval = soon }
+              syncs = [
+                { name = orders, source = "main:public.orders", target = "main:public.orders_copy" }
+                { name = orders2, source = "main.public.x", target = "mian:public.y" }
+              ]
+            }
+            """);
+        Assert.True(problems.Count == 5, string.Join(Environment.NewLine, problems));
+        Assert.Equal(
+            [
+                $"{Origin(2, 69)}: databases.main.max-conections: unknown key (did you mean 'max-connections'?)",
+                $"{Origin(3, 27)}: defaults.batch-size: must be greater than 0, found 0",
+                $"{Origin(3, 46)}: defaults.poll-interval: expected a duration such as 5s, 200 ms or 1 minute (units: ns, us, ms, s, m, h, d), found 'soon'",
+                $"{Origin(6, 32)}: syncs[1].source: expected \"database:schema.table\", found no ':'",
+                $"{Origin(6, 58)}: syncs[1].target: unknown database 'mian' (did you mean 'main'?); configured: main",
+            ],
+            problems);
+    }
+
+    [Theory]
+    [InlineData("databases { other { max-connections = 2 } }", "databases.other.connection-string: is required")]
+    [InlineData("databases { main { connection-string = \"Hots=x\" } }", "databases.main.connection-string: is not a valid Npgsql connection string")]
+    [InlineData("databases { \"a b\" { connection-string = \"Host=x\" } }", "must hold only letters, digits, '-' and '_'")]
+    [InlineData("databases = 5", ":3:15: databases: expected an object of databases")]
+    [InlineData("syncs = [ { source = \"main:a\", target = \"main:b\" } ]", "syncs[0].name: is required")]
+    [InlineData("syncs = [ { name = a, target = \"main:b\" } ]", "syncs[0].source: is required")]
+    [InlineData("syncs = [ { name = \"order-items\", source = \"main:a\", target = \"main:b\" } ]", "use 1 to 40 letters, digits and '_'")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\" }, { name = A, source = \"main:c\", target = \"main:d\" } ]", "syncs[1].name: the name 'A' is already used by syncs[0]")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\" }, { name = b, source = \"main:c\", target = \"main:public.b\" } ]", "syncs[1].target: main:public.b is already the target of sync 'a' (syncs[0])")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:public.a\" } ]", "syncs[0].target: the target is the source table itself (main:public.a)")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", key = [\"\"] } ]", "syncs[0].key[0]: '' is not a column name")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", columns = id } ]", "syncs[0].columns: expected a list such as [id, name], found 'id'")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", batch-size = 0, apply-timeout = 0s } ]", "syncs[0].batch-size: must be greater than 0")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", enabled = maybe } ]", "syncs[0].enabled: expected true or false, found 'maybe'")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", on-schema-change = drop } ]", "expected fail or add-columns, found 'drop'")]
+    [InlineData("defaults.backoff { min = 1m, max = 1s }", "defaults.backoff.min: min (1m) must not be greater than max (1s)")]
+    [InlineData("defaults.backoff.random-factor = 2", "must be between 0 and 1")]
+    [InlineData("admin.url = \"http://127.0.0.1:8080/admin\"", "admin.url: expected an http:// or https:// address without a path")]
+    [InlineData("admin.token = \"\"", "admin.token: must not be empty")]
+    [InlineData("sync = []", ":3:10: sync: unknown key (did you mean 'syncs'?)")]
+    public void Bad_settings_are_problems_that_name_the_setting(string setting, string fragment)
+    {
+        var text = $$"""
+            actorsync {
+              databases { main { connection-string = "Host=x" } }
+              {{setting}}
+            }
+            """;
+        var problems = Problems(text);
+        Assert.True(problems.Any(problem => problem.Contains(fragment, StringComparison.Ordinal)), string.Join(Environment.NewLine, problems));
+        Assert.All(problems, problem => Assert.Matches(@"^.+actorsync\.conf:\d+:\d+: ", problem));
+    }
+
+    [Fact]
+    public void Admin_url_may_bind_to_any_address_and_be_disabled()
+    {
+        Assert.Equal("http://+:8080", Load("actorsync { databases { m { connection-string = \"Host=x\" } }, admin.url = \"http://+:8080\" }").Options.Admin.Url);
+        Assert.False(Load("actorsync { databases { m { connection-string = \"Host=x\" } }, admin { enabled = off, url = nonsense } }").Options.Admin.Enabled);
+    }
+
+    [Fact]
+    public void A_missing_section_or_file_and_bad_hocon_are_problems_too()
+    {
+        Assert.Contains("the section is missing", Assert.Single(Problems("other { a = 1 }")), StringComparison.Ordinal);
+        var missing = Assert.Throws<InvalidConfigurationException>(() => ActorSyncConfiguration.Load(Path.Combine(_files.Folder, "none.conf")));
+        Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
+        Assert.Equal($"{Origin(1, 25)}: could not resolve ${{nope}}: no value at 'nope', and no environment variable nope is set", Assert.Single(Problems("actorsync { databases = ${nope} }")));
+        Assert.StartsWith($"{Origin(1, 13)}: expected '}}'", Assert.Single(Problems("actorsync { ")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_relative_path_stays_relative_in_messages()
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, _files.Write("actorsync { databases = 1 }"));
+        var problem = Assert.Single(Assert.Throws<InvalidConfigurationException>(() => ActorSyncConfiguration.Load(relative, NoEnvironment)).Problems);
+        Assert.StartsWith(relative + ":1:25: ", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Problems_never_show_a_password()
+    {
+        var exception = Assert.Throws<InvalidConfigurationException>(() => Load("""
+            actorsync {
+              databases { main { connection-string = "Host=x;Password=hunter2;Port=notaport" } }
+              admin.url = "ftp://user:hunter2@host"
+            }
+            """));
+        Assert.DoesNotContain("hunter2", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(2, exception.Problems.Count);
+    }
+
+    [Fact]
+    public void The_options_pipeline_binds_the_same_way_and_validates_on_start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+        [
+            new("actorsync:databases:main:connection-string", "Host=x"),
+            new("actorsync:defaults:poll-interval", "250ms"),
+            new("actorsync:syncs:0:name", "orders"),
+            new("actorsync:syncs:0:source", "main:orders"),
+            new("actorsync:syncs:0:target", "main:orders_copy"),
+        ]).Build();
+        using var provider = new ServiceCollection().AddActorSyncOptions(configuration).BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<ActorSyncOptions>>().Value;
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.Defaults.PollInterval);
+        Assert.Equal("orders", Assert.Single(options.Syncs).Name);
+
+        configuration["actorsync:syncs:0:target"] = "main:public.orders";
+        configuration["actorsync:defaults:batchsize"] = "1";
+        using var invalid = new ServiceCollection().AddActorSyncOptions(configuration).BuildServiceProvider();
+        var error = Assert.Throws<OptionsValidationException>(() => invalid.GetRequiredService<IOptions<ActorSyncOptions>>().Value);
+        Assert.Contains(error.Failures, f => f.Contains("defaults.batchsize: unknown key (did you mean 'batch-size'?)", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("syncs[0].target: the target is the source table itself", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_example_configuration_in_the_repository_is_valid()
+    {
+        var path = Path.Combine(RepositoryRoot(), "config", "actorsync.conf");
+        var configuration = ActorSyncConfiguration.Load(path, NoEnvironment);
+        Assert.NotEmpty(configuration.Syncs);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "ActorSync.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ActorSync.sln was not found above the test's folder.");
+    }
+}
