@@ -18,4 +18,7 @@ public sealed record EngineSettings
 
     /// <summary>Keep-alive interval of the listener's connections.</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The settings a configuration asks for.</summary>
+    public static EngineSettings From(ActorSyncOptions options) => new() { Backoff = options.Defaults.Backoff };
 }

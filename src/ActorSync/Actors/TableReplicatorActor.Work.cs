@@ -3,7 +3,6 @@ using ActorSync.Apply;
 using ActorSync.Capture;
 using ActorSync.Logging;
 using ActorSync.Pools;
-using ActorSync.Postgres;
 using ActorSync.Snapshot;
 using ActorSync.State;
 using Npgsql;
@@ -38,17 +37,18 @@ public sealed partial class TableReplicatorActor
 
     private async Task<SyncPlan> PlanAsync(NpgsqlConnection source, NpgsqlConnection target, CancellationToken cancellationToken)
     {
-        var sourceSchema = await SchemaReader.ReadAsync(source, _sync.Source.Schema, _sync.Source.Table, cancellationToken);
-        var targetSchema = await SchemaReader.ReadAsync(target, _sync.Target.Schema, _sync.Target.Table, cancellationToken);
-        var result = SyncPlanner.Plan(_sync, sourceSchema, targetSchema);
+        var result = await SyncInspector.InspectAsync(_sync, source, target, cancellationToken);
         return result.Plan ?? throw new SyncConfigurationException(_sync.Name, result.Problems);
     }
 
     private async Task<SnapshotDone> SnapshotAsync(SyncPlan plan, SnapshotProgress progress, bool force, CancellationToken cancellationToken)
     {
-        LogMessages.SnapshotStarted(_logger, _sync.Name, force ? "(resync) starting" : "starting or resuming", progress.RowsEstimated);
         var clock = Stopwatch.StartNew();
-        var outcome = await SnapshotRunner.RunAsync(plan, _leaser, progress, force, cancellationToken);
+        var outcome = await SnapshotRunner.RunAsync(
+            plan, _leaser, progress, force, cancellationToken,
+            resumed => LogMessages.SnapshotStarted(
+                _logger, _sync.Name, resumed ? $"resumed ({progress.RangesDone} of {progress.RangesTotal} ranges already copied)" : force ? "started (resync)" : "started",
+                progress.RowsEstimated));
         return new SnapshotDone(outcome, clock.Elapsed);
     }
 

@@ -58,7 +58,12 @@ public sealed class SyncPlan
 
     private string CopyFormat => BinaryCopy ? "binary" : "text";
 
-    private string WhereClause => Sync.Where is { } where ? $" WHERE ({where})" : "";
+    // The user's condition sits on lines of its own, so a trailing -- comment in it cannot swallow our SQL; and
+    // SyncInspector has the server parse it alone first (one statement, extended protocol), so it is one expression.
+    private string WhereClause => Sync.Where is { } where ? $" WHERE (\n{where}\n)" : "";
+
+    /// <summary>A query the server parses but does not run, proving <c>where</c> is one valid boolean expression.</summary>
+    public string WhereCheckSql => $"SELECT $1::int FROM {SourceTable}{WhereClause} LIMIT 0";
 
     private string KeyList(string? alias = null) => string.Join(", ", Keys.Select(k => Prefix(alias) + k.Quoted));
 
@@ -133,7 +138,7 @@ public sealed class SyncPlan
     /// <summary>Snapshot: the current source rows matching <paramref name="range"/> (a key-range condition, or null for all).</summary>
     public string SnapshotCopyOutSql(string? range)
     {
-        var conditions = new[] { range, Sync.Where is { } where ? $"({where})" : null }.Where(c => c is not null).ToArray();
+        var conditions = new[] { range, Sync.Where is { } where ? $"(\n{where}\n)" : null }.Where(c => c is not null).ToArray();
         return $"COPY (SELECT {string.Join(", ", Columns.Select(c => Cast(c.Quoted, c)))} FROM {SourceTable}" +
                $"{(conditions.Length > 0 ? " WHERE " + string.Join(" AND ", conditions) : "")}) TO STDOUT (FORMAT {CopyFormat})";
     }

@@ -10,7 +10,10 @@ public static class ActorSyncCli
         var root = new RootCommand(
             "ActorSync keeps PostgreSQL tables in sync: it captures row changes on source tables and applies them, " +
             "transactionally and without loss, to target tables.");
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(UninstallCommand.Create());
         return root;
     }
 

@@ -29,10 +29,11 @@ public static class SnapshotRunner
 
     /// <summary>
     /// Runs (or resumes) the snapshot when the sync needs one; with <paramref name="force"/>, copies again from scratch
-    /// even when done (resync).
+    /// even when done (resync). <paramref name="started"/> hears when the ranges are known (true: a resumed copy).
     /// </summary>
     public static async Task<Outcome> RunAsync(
-        SyncPlan plan, IConnectionLeaser leaser, SnapshotProgress progress, bool force, CancellationToken cancellationToken)
+        SyncPlan plan, IConnectionLeaser leaser, SnapshotProgress progress, bool force, CancellationToken cancellationToken,
+        Action<bool>? started = null)
     {
         var sync = plan.Sync;
         var resumed = false;
@@ -62,6 +63,8 @@ public static class SnapshotRunner
             state = await SyncStateStore.ReadAsync(target.Connection, sync.Name, cancellationToken);
             progress.Start(state?.RowsEstimated ?? 0, rowsDone, rangesTotal, rangesTotal - pending.Count);
         }
+
+        started?.Invoke(resumed);
 
         await Parallel.ForEachAsync(
             pending,

@@ -1,0 +1,190 @@
+using System.CommandLine;
+using ActorSync.Actors;
+using ActorSync.Apply;
+using ActorSync.Capture;
+using ActorSync.Configuration;
+using ActorSync.Postgres;
+using ActorSync.State;
+using Npgsql;
+
+namespace ActorSync.Cli;
+
+/// <summary>
+/// <c>actorsync check [--config PATH] [--dry-run]</c>: validates the configuration, connects to every database, checks
+/// every table, key and column, and prints the plan; <c>--dry-run</c> prints the exact SQL <c>run</c> would install.
+/// Reads only. Exit 2 on any problem, listing all of them.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create()
+    {
+        var config = CliConfig.CreateOption();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the SQL that run would install, and change nothing." };
+        var command = new Command("check", "Check the configuration, the databases and every sync's tables, and print the plan.") { config, dryRun };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var configuration = await CliConfig.LoadAsync(parseResult, config, cancellationToken);
+            if (configuration is null)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            var result = await InspectAsync(configuration, cancellationToken);
+            if (result.Problems.Count > 0)
+            {
+                foreach (var problem in result.Problems)
+                {
+                    await error.WriteLineAsync(problem.AsMemory(), cancellationToken);
+                }
+
+                await error.WriteLineAsync(
+                    $"{result.Problems.Count} problem{(result.Problems.Count == 1 ? "" : "s")} found; nothing was changed.".AsMemory(), cancellationToken);
+                return ExitCodes.BadInput;
+            }
+
+            await output.WriteAsync(parseResult.GetValue(dryRun) ? DryRun(result) : Describe(configuration, result));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Everything check finds: a plan per sync, or the problems.</summary>
+    public sealed record CheckResult(IReadOnlyList<PlannedSync> Syncs, IReadOnlyList<string> Problems, CaptureMode CaptureMode);
+
+    /// <summary>One planned sync and what its first run will do.</summary>
+    public sealed record PlannedSync(SyncPlan Plan, string SnapshotState);
+
+    /// <summary>Connects to every database the syncs use and plans every sync; lists every problem.</summary>
+    public static async Task<CheckResult> InspectAsync(ActorSyncConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var connections = new Dictionary<string, NpgsqlConnection>(StringComparer.Ordinal);
+        var planned = new List<PlannedSync>();
+        var settings = EngineSettings.From(configuration.Options);
+        try
+        {
+            var used = configuration.Syncs.SelectMany(s => new[] { s.Source.Database, s.Target.Database }).Distinct(StringComparer.Ordinal);
+            foreach (var name in used)
+            {
+                var (connection, problem, _) = await DatabaseProbe.OpenAsync(name, configuration.Options.Databases[name], cancellationToken);
+                if (connection is not null)
+                {
+                    connections[name] = connection;
+                }
+                else
+                {
+                    problems.Add(problem!);
+                }
+            }
+
+            foreach (var sync in configuration.Syncs)
+            {
+                if (!connections.TryGetValue(sync.Source.Database, out var source) || !connections.TryGetValue(sync.Target.Database, out var target))
+                {
+                    continue;
+                }
+
+                var result = await SyncInspector.InspectAsync(sync, source, target, cancellationToken);
+                if (result.Plan is { } plan)
+                {
+                    planned.Add(new PlannedSync(plan, await SnapshotStateAsync(plan, target, cancellationToken)));
+                }
+                else
+                {
+                    problems.AddRange(result.Problems);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections.Values)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        return new CheckResult(planned, problems, settings.CaptureMode);
+    }
+
+    private static async Task<string> SnapshotStateAsync(SyncPlan plan, NpgsqlConnection target, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('actorsync.sync_state') IS NOT NULL", target))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return "first run: install capture, copy the table, then stream";
+            }
+        }
+
+        var state = await SyncStateStore.ReadAsync(target, plan.Sync.Name, cancellationToken);
+        return state switch
+        {
+            null => "first run: install capture, copy the table, then stream",
+            _ when state.ConfigFingerprint != plan.Fingerprint => "configuration changed since the last copy: copy the table again, then stream",
+            { SnapshotStatus: SnapshotStatus.Copying } => "resume the interrupted copy, then stream",
+            { SnapshotStatus: SnapshotStatus.Pending } => "copy the table, then stream",
+            { Paused: true } => "paused (resume with POST /syncs/{sync}/resume)",
+            _ => "stream changes (copy done)",
+        };
+    }
+
+    private static string Describe(ActorSyncConfiguration configuration, CheckResult result)
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append("Configuration ").Append(configuration.Path).Append(": ")
+            .Append(result.Syncs.Count).Append(" sync(s), all checks passed.\n");
+        foreach (var (plan, snapshot) in result.Syncs)
+        {
+            var sync = plan.Sync;
+            text.Append("\nsync ").Append(sync.Name).Append(": ").Append(sync.Source).Append(" -> ").Append(sync.Target).Append('\n')
+                .Append("  key:      ").Append(string.Join(", ", plan.Keys.Select(k => $"{k.Name} ({k.SourceType})"))).Append('\n')
+                .Append("  columns:  ").Append(string.Join(", ", plan.Columns.Select(c => c.NeedsCast ? $"{c.Name} ({c.SourceType} -> {c.TargetType})" : c.Name))).Append('\n');
+            if (sync.Where is not null)
+            {
+                text.Append("  where:    ").Append(sync.Where).Append('\n');
+            }
+
+            text.Append("  target:   ").Append(plan.Target is null ? "missing: will be created (create-target)" : "exists, compatible").Append('\n')
+                .Append("  apply:    ").Append(sync.SameDatabase ? "same database: apply and delta delete in one transaction" : $"{(plan.BinaryCopy ? "binary" : "text")} COPY between databases")
+                .Append(", batches of ").Append(sync.BatchSize).Append('\n')
+                .Append("  capture:  ").Append(result.CaptureMode.ToString().ToLowerInvariant()).Append(" triggers into ").Append(plan.DeltaTable).Append('\n')
+                .Append("  next run: ").Append(snapshot).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string DryRun(CheckResult result)
+    {
+        var text = new System.Text.StringBuilder("-- ActorSync: the SQL `actorsync run` would install (nothing was changed).\n");
+        foreach (var database in result.Syncs.Select(s => s.Plan.Sync.Source.Database).Distinct(StringComparer.Ordinal))
+        {
+            text.Append("\n-- ==== database ").Append(database).Append(": capture ====\n").Append(CaptureScript.Schema).Append('\n');
+            foreach (var (plan, _) in result.Syncs.Where(s => s.Plan.Sync.Source.Database == database))
+            {
+                text.Append("\n-- ---- sync ").Append(plan.Sync.Name).Append(" ----\n");
+                foreach (var statement in CaptureScript.ForSync(plan, result.CaptureMode))
+                {
+                    text.Append(statement).Append('\n');
+                }
+            }
+        }
+
+        foreach (var database in result.Syncs.Select(s => s.Plan.Sync.Target.Database).Distinct(StringComparer.Ordinal))
+        {
+            text.Append("\n-- ==== database ").Append(database).Append(": target state ====\n");
+            foreach (var (plan, _) in result.Syncs.Where(s => s.Plan.Sync.Target.Database == database))
+            {
+                text.Append("\n-- ---- sync ").Append(plan.Sync.Name).Append(" ----\n");
+                foreach (var statement in CaptureInstaller.TargetStatements(plan))
+                {
+                    text.Append(statement).Append('\n');
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+}

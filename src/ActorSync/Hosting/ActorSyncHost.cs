@@ -1,0 +1,61 @@
+using ActorSync.Actors;
+using ActorSync.Admin;
+using ActorSync.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSync.Hosting;
+
+/// <summary>Builds the ActorSync service: the engine, and the admin endpoint when it is enabled.</summary>
+public static class ActorSyncHost
+{
+    /// <summary>The engine and its state, registered for a host.</summary>
+    public static IServiceCollection AddActorSyncEngine(this IServiceCollection services, ActorSyncConfiguration configuration)
+    {
+        services.AddSingleton(configuration);
+        services.AddSingleton(provider => new EngineState(
+            configuration.Options, configuration.Syncs.ToArray(), EngineSettings.From(configuration.Options),
+            provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<EngineAccessor>();
+        services.AddHostedService<EngineHostedService>();
+        return services;
+    }
+
+    /// <summary>Console logging: one line per event, UTC timestamps; Npgsql and ASP.NET Core only above Information.</summary>
+    public static ILoggingBuilder AddActorSyncConsole(this ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.UseUtcTimestamp = true;
+            options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
+        });
+        logging.AddFilter("Npgsql", LogLevel.Warning);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        return logging;
+    }
+
+    /// <summary>Builds the host that <c>actorsync run</c> runs.</summary>
+    public static IHost Build(ActorSyncConfiguration configuration, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        if (!configuration.Options.Admin.Enabled)
+        {
+            var plain = Host.CreateApplicationBuilder();
+            (configureLogging ?? (l => l.AddActorSyncConsole()))(plain.Logging);
+            plain.Services.AddActorSyncEngine(configuration);
+            return plain.Build();
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        (configureLogging ?? (l => l.AddActorSyncConsole()))(builder.Logging);
+        builder.Services.AddActorSyncEngine(configuration);
+        builder.WebHost.UseUrls(configuration.Options.Admin.Url);
+        var app = builder.Build();
+        app.MapActorSyncAdmin();
+        return app;
+    }
+}
