@@ -18,6 +18,9 @@ internal sealed partial class Parser
 
     /// <summary>The text of the simple values being concatenated; flushed before any nested value is parsed, so one suffices.</summary>
     private readonly System.Text.StringBuilder _run = new();
+
+    /// <summary>Keys repeat a lot in configuration files; each distinct one is allocated once per document.</summary>
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private int _pushedCount;
 
     public Parser(string text, string description, bool json, IncludeContext include)
@@ -65,17 +68,19 @@ internal sealed partial class Parser
 
     private HoconObject ParseObject(bool braced, string[]? path, HoconOrigin origin)
     {
-        var result = new HoconObject(origin);
+        var result = HoconObject.CreatePooled(origin);
         while (true)
         {
             var token = NextSignificant();
             switch (token.Kind)
             {
                 case TokenKind.CloseBrace when braced:
+                    result.Seal();
                     return result;
                 case TokenKind.CloseBrace:
                     throw Problem(token, "found '}' without a matching '{' (the document has no root braces); quote it if it belongs in a string");
                 case TokenKind.End when !braced:
+                    result.Seal();
                     return result;
                 case TokenKind.End:
                     throw Problem(token, $"expected '}}' to close the object opened at {origin}, found the end of the input");
@@ -108,9 +113,9 @@ internal sealed partial class Parser
 
     private void ParseField(HoconObject target, string[]? objectPath, Token first)
     {
-        var keys = ParseKey(first);
+        var key = ParseKey(first);
         var separator = NextSignificant();
-        var path = new LazyPath(objectPath, keys);
+        var path = new LazyPath(objectPath, key);
         HoconValue value;
         switch (separator.Kind)
         {
@@ -119,7 +124,7 @@ internal sealed partial class Parser
                 value = ParseValue(ExpectValueStart(separator), path);
                 break;
             case TokenKind.PlusEquals:
-                value = ParsePlusEquals(separator, objectPath, keys);
+                value = ParsePlusEquals(separator, objectPath, key.ToArray());
                 break;
             case TokenKind.OpenBrace when !_json:
                 value = ParseValue(separator, path);
@@ -127,17 +132,17 @@ internal sealed partial class Parser
             default:
                 throw Problem(
                     separator,
-                    $"expected {(_json ? "':'" : "':', '=', '+=' or '{'")} after the key '{Tokenizer.Shorten(HoconPath.FromOwned(keys).ToString())}', found {Describe(separator)}");
+                    $"expected {(_json ? "':'" : "':', '=', '+=' or '{'")} after the key '{Tokenizer.Shorten(HoconPath.FromOwned(key.ToArray()).ToString())}', found {Describe(separator)}");
         }
 
-        if (keys.Length == 1)
+        if (key.Single is { } single)
         {
-            target.TryGetValue(keys[0], out var existing);
-            target.Set(keys[0], Merging.MergeInPlace(existing, value));
+            target.TryGetValue(single, out var existing);
+            target.Set(single, Merging.MergeInPlace(existing, value));
         }
         else
         {
-            SetPath(target, keys, 0, value);
+            SetPath(target, key.Many!, 0, value);
         }
     }
 
@@ -157,7 +162,7 @@ internal sealed partial class Parser
         return new Concatenation([new Substitution(fullPath, optional: true, _include.Prefix, origin), array], origin);
     }
 
-    private string[] ParseKey(Token first)
+    private KeyPath ParseKey(Token first)
     {
         if (_json)
         {
@@ -166,7 +171,7 @@ internal sealed partial class Parser
                 throw Problem(first, $"expected a quoted key or '}}', found {Describe(first)}");
             }
 
-            return [first.Value!];
+            return new KeyPath(first.Value!, null);
         }
 
         if (first.Kind == TokenKind.Substitution)
@@ -193,18 +198,25 @@ internal sealed partial class Parser
             PushBack(next);
             if (first.Kind == TokenKind.QuotedString)
             {
-                return [first.Value!];
+                return new KeyPath(first.Value!, null);
             }
 
             var span = _source.AsSpan(first.Start, first.Length);
             if (span.IndexOf('.') < 0)
             {
-                return [first.Text(_source)];
+                return new KeyPath(Intern(span), null);
             }
 
             if (span[0] != '.' && span[^1] != '.' && !span.Contains("..", StringComparison.Ordinal))
             {
-                return first.Text(_source).Split('.');
+                var keys = new string[span.Count('.') + 1];
+                var index = 0;
+                foreach (var range in span.Split('.'))
+                {
+                    keys[index++] = Intern(span[range]);
+                }
+
+                return new KeyPath(null, keys);
             }
         }
 
@@ -237,7 +249,8 @@ internal sealed partial class Parser
             else
             {
                 PushBack(token);
-                return path.Build("a key");
+                var keys = path.Build("a key");
+                return keys.Length == 1 ? new KeyPath(keys[0], null) : new KeyPath(null, keys);
             }
 
             token = Next();
@@ -638,10 +651,33 @@ internal sealed partial class Parser
     /// A field's path, built only when a nested object needs it (for <c>+=</c> and includes inside it), so scalar
     /// fields cost no array. Inside an array there is no path.
     /// </summary>
-    private readonly struct LazyPath(string[]? parent, string[] keys)
+    private readonly struct LazyPath(string[]? parent, KeyPath key)
     {
         public static LazyPath InArray => default;
 
-        public string[]? Materialize() => parent is null ? null : Append(parent, keys);
+        public string[]? Materialize() => parent is null ? null : Append(parent, key.ToArray());
+    }
+
+    /// <summary>A key path: most keys are a single key, which needs no array.</summary>
+    private readonly record struct KeyPath(string? Single, string[]? Many)
+    {
+        public string[] ToArray() => Many ?? [Single!];
+    }
+
+    private string Intern(ReadOnlySpan<char> text)
+    {
+        var lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var key = text.ToString();
+        if (_keys.Count < 4096)
+        {
+            _keys[key] = key;
+        }
+
+        return key;
     }
 }
