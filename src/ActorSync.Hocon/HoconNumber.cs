@@ -8,9 +8,6 @@ namespace ActorSync.Hocon;
 /// </summary>
 public sealed class HoconNumber : HoconValue
 {
-    private readonly long _integer;
-    private readonly double _double;
-
     /// <summary>Creates a number from its JSON text.</summary>
     /// <exception cref="FormatException"><paramref name="text"/> is not a JSON number.</exception>
     public HoconNumber(string text, HoconOrigin origin)
@@ -27,33 +24,31 @@ public sealed class HoconNumber : HoconValue
             throw new FormatException($"'{text}' is not a JSON number.");
         }
 
+        // Only the text is kept; conversions parse it when asked, which costs less than storing every form.
         Text = text;
-        IsInteger = text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 &&
-            long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _integer);
-        _double = IsInteger ? _integer : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
     }
 
     /// <summary>The number as written in the source, e.g. <c>1e5</c> or <c>42.0</c>.</summary>
     public string Text { get; }
 
     /// <summary>True when the number was written without fraction or exponent and fits in a <see cref="long"/>.</summary>
-    public bool IsInteger { get; }
+    public bool IsInteger => Text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 && long.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
 
     /// <summary>The number as a double (exact for integers up to 2^53).</summary>
-    public double ToDouble() => _double;
+    public double ToDouble() => double.Parse(Text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     /// <summary>The number as a long when it is an integral value in range (<c>42</c>, <c>42.0</c>, <c>1e3</c>).</summary>
     public bool TryGetInt64(out long value)
     {
-        if (IsInteger)
+        if (Text.AsSpan().IndexOfAny('.', 'e', 'E') < 0)
         {
-            value = _integer;
-            return true;
+            return long.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
         }
 
-        if (double.IsFinite(_double) && Math.Floor(_double) == _double && _double >= long.MinValue && _double < 9.2233720368547758E18)
+        var number = ToDouble();
+        if (double.IsFinite(number) && Math.Floor(number) == number && number >= long.MinValue && number < 9.2233720368547758E18)
         {
-            value = (long)_double;
+            value = (long)number;
             return true;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 
@@ -10,55 +11,161 @@ namespace ActorSync.Hocon;
 /// </summary>
 public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconValue>
 {
-    private readonly OrderedDictionary<string, HoconValue> _fields;
+    // Configuration objects are mostly small: fields live in two arrays in definition order and are found by a linear
+    // scan; an index is added only once an object grows past IndexThreshold fields. This keeps the order without an
+    // ordered dictionary's allocations, which dominate the cost of parsing large documents.
+    private const int IndexThreshold = 32;
+
+    private KeyValuePair<string, HoconValue>[] _fields;
+    private int _count;
+    private bool _pooled;
+    private Dictionary<string, int>? _index;
     private bool _hasUnresolved;
 
     /// <summary>Creates an object holding <paramref name="fields"/>; a repeated key keeps the last value.</summary>
     public HoconObject(IEnumerable<KeyValuePair<string, HoconValue>> fields, HoconOrigin origin)
-        : base(origin)
+        : this(origin)
     {
-        _fields = new OrderedDictionary<string, HoconValue>(StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(fields);
         foreach (var (key, value) in fields)
         {
+            ArgumentNullException.ThrowIfNull(key);
+            ArgumentNullException.ThrowIfNull(value);
             Set(key, value);
         }
     }
 
     internal HoconObject(HoconOrigin origin, int capacity = 0)
-        : base(origin) => _fields = new OrderedDictionary<string, HoconValue>(capacity, StringComparer.Ordinal);
+        : base(origin)
+    {
+        _fields = capacity == 0 ? [] : new KeyValuePair<string, HoconValue>[capacity];
+        if (capacity > IndexThreshold)
+        {
+            _index = new Dictionary<string, int>(capacity, StringComparer.Ordinal);
+        }
+    }
 
     /// <summary>The number of fields.</summary>
-    public int Count => _fields.Count;
+    public int Count => _count;
 
     /// <summary>The keys, in definition order.</summary>
-    public IEnumerable<string> Keys => _fields.Keys;
+    public IEnumerable<string> Keys => new ArraySegment<KeyValuePair<string, HoconValue>>(_fields, 0, _count).Select(entry => entry.Key);
 
     /// <summary>The values, in definition order.</summary>
-    public IEnumerable<HoconValue> Values => _fields.Values;
+    public IEnumerable<HoconValue> Values => new ArraySegment<KeyValuePair<string, HoconValue>>(_fields, 0, _count).Select(entry => entry.Value);
 
     /// <summary>The value of <paramref name="key"/> (one key, not a path).</summary>
     /// <exception cref="KeyNotFoundException">There is no such field.</exception>
-    public HoconValue this[string key] => _fields[key];
+    public HoconValue this[string key] =>
+        TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The object at {Origin} has no field '{key}'.");
 
     internal override bool IsResolved => !_hasUnresolved;
 
     /// <summary>True when the object has a field named <paramref name="key"/>.</summary>
-    public bool ContainsKey(string key) => _fields.ContainsKey(key);
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     /// <summary>Gets the value of <paramref name="key"/> (one key, not a path).</summary>
-    public bool TryGetValue(string key, [MaybeNullWhen(false)] out HoconValue value) => _fields.TryGetValue(key, out value);
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out HoconValue value)
+    {
+        var index = IndexOf(key);
+        value = index >= 0 ? _fields[index].Value : null;
+        return index >= 0;
+    }
 
     /// <summary>Enumerates the fields in definition order.</summary>
-    public IEnumerator<KeyValuePair<string, HoconValue>> GetEnumerator() => _fields.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, HoconValue>> GetEnumerator()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            yield return _fields[i];
+        }
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     internal void Set(string key, HoconValue value)
     {
-        _fields[key] = value;
+        var index = IndexOf(key);
+        if (index >= 0)
+        {
+            _fields[index] = new KeyValuePair<string, HoconValue>(_fields[index].Key, value);
+        }
+        else
+        {
+            if (_count == _fields.Length)
+            {
+                Grow();
+            }
+
+            _fields[_count] = new KeyValuePair<string, HoconValue>(key, value);
+            _index?.Add(key, _count);
+            _count++;
+            if (_index is null && _count > IndexThreshold)
+            {
+                _index = new Dictionary<string, int>(_count * 2, StringComparer.Ordinal);
+                for (var i = 0; i < _count; i++)
+                {
+                    _index.Add(_fields[i].Key, i);
+                }
+            }
+        }
+
         _hasUnresolved |= !value.IsResolved;
+    }
+
+    /// <summary>
+    /// The parser builds an object's fields in a pooled buffer and calls <see cref="Seal"/> at its closing brace, which
+    /// keeps an array of exactly the right size: large documents then allocate no arrays that are only grown and dropped.
+    /// </summary>
+    internal static HoconObject CreatePooled(HoconOrigin origin) =>
+        new(origin) { _fields = ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Rent(16), _pooled = true };
+
+    internal void Seal()
+    {
+        if (!_pooled)
+        {
+            return;
+        }
+
+        var rented = _fields;
+        _fields = rented.AsSpan(0, _count).ToArray();
+        _pooled = false;
+        ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Return(rented, clearArray: true);
+    }
+
+    private void Grow()
+    {
+        var capacity = Math.Max(4, _count * 2);
+        if (!_pooled)
+        {
+            Array.Resize(ref _fields, capacity);
+            return;
+        }
+
+        var rented = _fields;
+        _fields = ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Rent(capacity);
+        rented.AsSpan(0, _count).CopyTo(_fields);
+        ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Return(rented, clearArray: true);
     }
 
     /// <summary>Marks this object as holding something unresolved after a nested object gained an unresolved value.</summary>
     internal void MarkUnresolved() => _hasUnresolved = true;
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null)
+        {
+            return _index.TryGetValue(key, out var found) ? found : -1;
+        }
+
+        for (var i = 0; i < _count; i++)
+        {
+            if (string.Equals(_fields[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

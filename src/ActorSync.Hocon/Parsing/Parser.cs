@@ -18,6 +18,9 @@ internal sealed partial class Parser
 
     /// <summary>The text of the simple values being concatenated; flushed before any nested value is parsed, so one suffices.</summary>
     private readonly System.Text.StringBuilder _run = new();
+
+    /// <summary>Keys repeat a lot in configuration files; each distinct one is allocated once per document.</summary>
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
     private int _pushedCount;
 
     public Parser(string text, string description, bool json, IncludeContext include)
@@ -65,17 +68,19 @@ internal sealed partial class Parser
 
     private HoconObject ParseObject(bool braced, string[]? path, HoconOrigin origin)
     {
-        var result = new HoconObject(origin);
+        var result = HoconObject.CreatePooled(origin);
         while (true)
         {
             var token = NextSignificant();
             switch (token.Kind)
             {
                 case TokenKind.CloseBrace when braced:
+                    result.Seal();
                     return result;
                 case TokenKind.CloseBrace:
                     throw Problem(token, "found '}' without a matching '{' (the document has no root braces); quote it if it belongs in a string");
                 case TokenKind.End when !braced:
+                    result.Seal();
                     return result;
                 case TokenKind.End:
                     throw Problem(token, $"expected '}}' to close the object opened at {origin}, found the end of the input");
@@ -108,9 +113,9 @@ internal sealed partial class Parser
 
     private void ParseField(HoconObject target, string[]? objectPath, Token first)
     {
-        var keys = ParseKey(first);
+        var key = ParseKey(first);
         var separator = NextSignificant();
-        var path = new LazyPath(objectPath, keys);
+        var path = new LazyPath(objectPath, key);
         HoconValue value;
         switch (separator.Kind)
         {
@@ -119,7 +124,7 @@ internal sealed partial class Parser
                 value = ParseValue(ExpectValueStart(separator), path);
                 break;
             case TokenKind.PlusEquals:
-                value = ParsePlusEquals(separator, objectPath, keys);
+                value = ParsePlusEquals(separator, objectPath, key.ToArray());
                 break;
             case TokenKind.OpenBrace when !_json:
                 value = ParseValue(separator, path);
@@ -127,17 +132,17 @@ internal sealed partial class Parser
             default:
                 throw Problem(
                     separator,
-                    $"expected {(_json ? "':'" : "':', '=', '+=' or '{'")} after the key '{Tokenizer.Shorten(HoconPath.FromOwned(keys).ToString())}', found {Describe(separator)}");
+                    $"expected {(_json ? "':'" : "':', '=', '+=' or '{'")} after the key '{Tokenizer.Shorten(HoconPath.FromOwned(key.ToArray()).ToString())}', found {Describe(separator)}");
         }
 
-        if (keys.Length == 1)
+        if (key.Single is { } single)
         {
-            target.TryGetValue(keys[0], out var existing);
-            target.Set(keys[0], Merging.MergeInPlace(existing, value));
+            target.TryGetValue(single, out var existing);
+            target.Set(single, Merging.MergeInPlace(existing, value));
         }
         else
         {
-            SetPath(target, keys, 0, value);
+            SetPath(target, key.Many!, 0, value);
         }
     }
 
@@ -157,7 +162,7 @@ internal sealed partial class Parser
         return new Concatenation([new Substitution(fullPath, optional: true, _include.Prefix, origin), array], origin);
     }
 
-    private string[] ParseKey(Token first)
+    private KeyPath ParseKey(Token first)
     {
         if (_json)
         {
@@ -166,7 +171,7 @@ internal sealed partial class Parser
                 throw Problem(first, $"expected a quoted key or '}}', found {Describe(first)}");
             }
 
-            return [first.Value!];
+            return new KeyPath(first.Value!, null);
         }
 
         if (first.Kind == TokenKind.Substitution)
@@ -193,18 +198,25 @@ internal sealed partial class Parser
             PushBack(next);
             if (first.Kind == TokenKind.QuotedString)
             {
-                return [first.Value!];
+                return new KeyPath(first.Value!, null);
             }
 
             var span = _source.AsSpan(first.Start, first.Length);
             if (span.IndexOf('.') < 0)
             {
-                return [first.Text(_source)];
+                return new KeyPath(Intern(span), null);
             }
 
             if (span[0] != '.' && span[^1] != '.' && !span.Contains("..", StringComparison.Ordinal))
             {
-                return first.Text(_source).Split('.');
+                var keys = new string[span.Count('.') + 1];
+                var index = 0;
+                foreach (var range in span.Split('.'))
+                {
+                    keys[index++] = Intern(span[range]);
+                }
+
+                return new KeyPath(null, keys);
             }
         }
 
@@ -237,7 +249,8 @@ internal sealed partial class Parser
             else
             {
                 PushBack(token);
-                return path.Build("a key");
+                var keys = path.Build("a key");
+                return keys.Length == 1 ? new KeyPath(keys[0], null) : new KeyPath(null, keys);
             }
 
             token = Next();
@@ -253,238 +266,6 @@ internal sealed partial class Parser
         }
 
         return token;
-    }
-
-    /// <summary>
-    /// A value, or a concatenation of values separated only by non-newline whitespace (spec, "Value concatenation").
-    /// Simple values (strings, numbers, booleans, null) and the whitespace between them are collected as text, so a
-    /// concatenation such as <c>5s</c> or <c>foo bar</c> costs one string; only objects, arrays and substitutions
-    /// become pieces of their own.
-    /// </summary>
-    private HoconValue ParseValue(Token first, LazyPath path)
-    {
-        if (_json)
-        {
-            return ParseSingleValue(first, path);
-        }
-
-        var pendingSimple = default(Token);
-        var hasPending = false;
-        HoconValue? single = null;
-        List<HoconValue>? pieces = null;
-        var runOrigin = default(HoconOrigin);
-        var runQuoted = false;
-        var runActive = false;
-        var token = first;
-        while (true)
-        {
-            if (IsSimple(token))
-            {
-                if (!hasPending && !runActive && single is null && pieces is null)
-                {
-                    pendingSimple = token;
-                    hasPending = true;
-                }
-                else
-                {
-                    AppendToRun(token);
-                }
-            }
-            else
-            {
-                FlushRun();
-                var piece = ParseSingleValue(token, path);
-                if (single is null && pieces is null)
-                {
-                    single = piece;
-                }
-                else
-                {
-                    pieces ??= [single!];
-                    pieces.Add(piece);
-                }
-            }
-
-            var next = Next();
-            if (next.Kind == TokenKind.Whitespace)
-            {
-                var after = Next();
-                if (!after.StartsValue)
-                {
-                    PushBack(after);
-                    break;
-                }
-
-                AppendToRun(next);
-                token = after;
-            }
-            else if (next.StartsValue)
-            {
-                token = next;
-            }
-            else
-            {
-                PushBack(next);
-                break;
-            }
-        }
-
-        if (hasPending)
-        {
-            // A single simple value keeps its type (spec: "A single value is never converted to a string").
-            return ParseSingleValue(pendingSimple, path);
-        }
-
-        if (single is not null && pieces is null && !runActive)
-        {
-            return single;
-        }
-
-        if (single is null && pieces is null)
-        {
-            var text = new HoconString(_run.ToString(), runOrigin, quoted: true);
-            _run.Clear();
-            return text;
-        }
-
-        FlushRun();
-        pieces ??= [single!];
-        return Concatenate(pieces);
-
-        void AppendToRun(Token piece)
-        {
-            if (hasPending)
-            {
-                hasPending = false;
-                AppendToRun(pendingSimple);
-            }
-
-            if (!runActive)
-            {
-                runActive = true;
-                runQuoted = false;
-                runOrigin = Origin(piece);
-            }
-
-            runQuoted |= piece.Kind == TokenKind.QuotedString;
-            if (piece.Value is not null)
-            {
-                _run.Append(piece.Value);
-            }
-            else
-            {
-                _run.Append(_source, piece.Start, piece.Length);
-            }
-        }
-
-        // Whitespace alone keeps its unquoted mark: next to objects and arrays it is ignored.
-        void FlushRun()
-        {
-            if (hasPending)
-            {
-                hasPending = false;
-                AppendToRun(pendingSimple);
-            }
-
-            if (!runActive)
-            {
-                return;
-            }
-
-            var piece = new HoconString(_run.ToString(), runOrigin, runQuoted);
-            _run.Clear();
-            runActive = false;
-            if (single is null && pieces is null)
-            {
-                single = piece;
-            }
-            else
-            {
-                pieces ??= [single!];
-                pieces.Add(piece);
-            }
-        }
-    }
-
-    private static bool IsSimple(Token token) => token.Kind is TokenKind.QuotedString or TokenKind.UnquotedText or TokenKind.Number
-        or TokenKind.True or TokenKind.False or TokenKind.Null;
-
-    private HoconValue ParseSingleValue(Token token, LazyPath path) => token.Kind switch
-    {
-        TokenKind.OpenBrace => ParseObject(braced: true, path.Materialize(), Origin(token)),
-        TokenKind.OpenBracket => ParseArray(Origin(token)),
-        TokenKind.QuotedString => new HoconString(token.Value!, Origin(token), quoted: true),
-        TokenKind.UnquotedText => new HoconString(token.Text(_source), Origin(token), quoted: false),
-        TokenKind.Number => new HoconNumber(token.Text(_source), Origin(token), validated: true),
-        TokenKind.True => new HoconBoolean(true, Origin(token)),
-        TokenKind.False => new HoconBoolean(false, Origin(token)),
-        TokenKind.Null => new HoconNull(Origin(token)),
-        TokenKind.Substitution => new Substitution(token.Path!, token.Optional, _include.Prefix, Origin(token)),
-        _ => throw Problem(token, $"expected a value, found {Describe(token)}"),
-    };
-
-    /// <summary>
-    /// Joins a concatenation whose pieces are all known: strings into one string (whitespace between them kept),
-    /// objects by merging, arrays by appending. With a substitution among the pieces it is left to the resolver.
-    /// </summary>
-    private HoconValue Concatenate(List<HoconValue> pieces)
-    {
-        var origin = pieces[0].Origin;
-        if (pieces.Exists(piece => piece is Substitution))
-        {
-            return new Concatenation(pieces, origin);
-        }
-
-        HoconValue? container = null;
-        var simple = false;
-        foreach (var piece in pieces)
-        {
-            if (piece is HoconString { IsIgnorableWhitespace: true })
-            {
-                continue;
-            }
-
-            if (piece.IsContainer)
-            {
-                container = container is null ? piece : JoinContainers(container, piece);
-            }
-            else
-            {
-                simple = true;
-            }
-        }
-
-        if (container is not null && simple)
-        {
-            throw new HoconParseException(
-                container.Origin,
-                $"cannot concatenate {(container is HoconArray ? "an array" : "an object")} with a string, number, boolean or null " +
-                "(spec, \"Value concatenation\"); put them in separate fields or quote the text");
-        }
-
-        return container ?? new HoconString(string.Concat(pieces.Select(piece => piece.ToString())), origin, quoted: true);
-    }
-
-    private static HoconValue JoinContainers(HoconValue left, HoconValue right)
-    {
-        switch (left, right)
-        {
-            case (HoconObject, HoconObject):
-                return Merging.MergeInPlace(left, right);
-            case (HoconArray leftArray, HoconArray rightArray):
-                foreach (var item in rightArray.Items)
-                {
-                    leftArray.Add(item);
-                }
-
-                return leftArray;
-            case (HoconArray leftArray, HoconObject rightObject) when Merging.NumericObjectToArray(rightObject) is { } converted:
-                return JoinContainers(leftArray, converted);
-            case (HoconObject leftObject, HoconArray) when Merging.NumericObjectToArray(leftObject) is { } converted:
-                return JoinContainers(converted, right);
-            default:
-                throw new HoconParseException(right.Origin, "cannot concatenate an object with an array (spec, \"Array and object concatenation\")");
-        }
     }
 
     private HoconArray ParseArray(HoconOrigin origin)
@@ -638,10 +419,33 @@ internal sealed partial class Parser
     /// A field's path, built only when a nested object needs it (for <c>+=</c> and includes inside it), so scalar
     /// fields cost no array. Inside an array there is no path.
     /// </summary>
-    private readonly struct LazyPath(string[]? parent, string[] keys)
+    private readonly struct LazyPath(string[]? parent, KeyPath key)
     {
         public static LazyPath InArray => default;
 
-        public string[]? Materialize() => parent is null ? null : Append(parent, keys);
+        public string[]? Materialize() => parent is null ? null : Append(parent, key.ToArray());
+    }
+
+    /// <summary>A key path: most keys are a single key, which needs no array.</summary>
+    private readonly record struct KeyPath(string? Single, string[]? Many)
+    {
+        public string[] ToArray() => Many ?? [Single!];
+    }
+
+    private string Intern(ReadOnlySpan<char> text)
+    {
+        var lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        var key = text.ToString();
+        if (_keys.Count < 4096)
+        {
+            _keys[key] = key;
+        }
+
+        return key;
     }
 }

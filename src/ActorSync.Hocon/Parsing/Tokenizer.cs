@@ -29,13 +29,7 @@ internal sealed class Tokenizer
         }
     }
 
-    public string Source => _text;
-
-    public string Description => _description;
-
     public HoconOrigin Origin(in Token token) => new(_description, token.Line, token.Column);
-
-    public HoconOrigin Origin(int line, int column) => new(_description, line, column);
 
     public Token Next()
     {

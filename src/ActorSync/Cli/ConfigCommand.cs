@@ -108,9 +108,10 @@ public static class ConfigCommand
         }
 
         text.AppendLine($"syncs ({configuration.Syncs.Count}):");
-        foreach (var sync in configuration.Syncs)
+        for (var i = 0; i < configuration.Syncs.Count; i++)
         {
-            var enabled = options.Syncs.First(s => s.Name == sync.Name).Enabled ? "" : " (disabled)";
+            var sync = configuration.Syncs[i];
+            var enabled = options.Syncs[i].Enabled ? "" : " (disabled)";
             text.AppendLine($"  {sync.Name}: {sync.Source} -> {sync.Target}, batch {sync.BatchSize}, poll every {ConfigurationContext.Format(sync.PollInterval)}{enabled}");
         }
 

@@ -4,8 +4,8 @@ using ActorSync.Hocon;
 namespace ActorSync.Configuration;
 
 /// <summary>
-/// Hides secrets in anything ActorSync shows: values of keys named <c>password</c> or <c>token</c> (also as the last
-/// word of a kebab- or snake-case key, like <c>admin-token</c>), the <c>Password=</c>/<c>Pwd=</c> part of a connection
+/// Hides secrets in anything ActorSync shows: values of keys named <c>password</c>, <c>pwd</c> or <c>token</c> (also as
+/// the last word of a kebab- or snake-case key, like <c>admin-token</c>), the <c>Password=</c>/<c>Pwd=</c> part of a connection
 /// string, and the password in a URL's user info (<c>postgres://user:secret@host</c>). Each becomes <c>***</c>.
 /// </summary>
 public static partial class SecretMasker
