@@ -48,10 +48,10 @@ public sealed class SyncGuardianActor : ReceiveActor
             var health = _state.SyncHealth(sync.Name);
             _replicators[sync.Name] = Context.ActorOf(
                 Props.Create(() => new TableReplicatorActor(sync, leaser, listener, health, settings, loggerFactory)),
-                "sync-" + sync.Name);
+                "sync-" + sync.SqlName);
         }
 
-        directory.Publish(_state.Syncs.Select(s => (s.Name, s.Source.Database, _replicators[s.Name])));
+        directory.Publish(_state.Syncs.Select(s => (s.SqlName, s.Source.Database, _replicators[s.Name])));
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(

@@ -60,7 +60,7 @@ public sealed partial class TableReplicatorActor
             try
             {
                 await using var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, CancellationToken.None);
-                await SyncStateStore.SetPausedAsync(target.Connection, sync.Name, paused, CancellationToken.None);
+                await SyncStateStore.SetPausedAsync(target.Connection, sync.SqlName, paused, CancellationToken.None);
             }
             catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
             {

@@ -30,7 +30,7 @@ public sealed partial class TableReplicatorActor
 
         await CaptureInstaller.InstallCaptureAsync(sourceConnection, plan, _settings.CaptureMode, cancellationToken);
         LogMessages.CaptureInstalled(_logger, _sync.Name, _sync.Source.ToString(), _settings.CaptureMode.ToString().ToLowerInvariant());
-        var state = await SyncStateStore.ReadAsync(target.Connection, _sync.Name, cancellationToken);
+        var state = await SyncStateStore.ReadAsync(target.Connection, _sync.SqlName, cancellationToken);
         var needsSnapshot = state is null || state.ConfigFingerprint != plan.Fingerprint || state.SnapshotStatus != SnapshotStatus.Done;
         return new Prepared(plan, state?.Paused ?? false, needsSnapshot);
     }

@@ -108,7 +108,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _stopping.Cancel();
         if (_armed)
         {
-            _listener.Tell(new WakeUpNotWanted(_sync.Name));
+            _listener.Tell(new WakeUpNotWanted(_sync.SqlName));
         }
 
         _stopping.Dispose();
@@ -225,7 +225,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         }
         else
         {
-            _listener.Ask<WakeUpArmed>(new WakeUpWanted(_sync.Name), _settings.ListenerAskTimeout, _stopping.Token)
+            _listener.Ask<WakeUpArmed>(new WakeUpWanted(_sync.SqlName), _settings.ListenerAskTimeout, _stopping.Token)
                 .PipeTo(Self, success: a => new ArmAnswered(a.Armed), failure: _ => new ArmAnswered(false));
             _busy = true;
         }
@@ -281,7 +281,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         if (_armed)
         {
             _armed = false;
-            _listener.Tell(new WakeUpNotWanted(_sync.Name));
+            _listener.Tell(new WakeUpNotWanted(_sync.SqlName));
         }
 
         Timers.Cancel("poll");

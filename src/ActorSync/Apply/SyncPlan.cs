@@ -52,9 +52,9 @@ public sealed class SyncPlan
 
     public string TargetTable => Sync.Target.QuotedName;
 
-    public string DeltaTable => Identifier.Quote("actorsync", "delta_" + Sync.Name);
+    public string DeltaTable => Identifier.Quote("actorsync", "delta_" + Sync.SqlName);
 
-    public string StageTable => Identifier.Quote("actorsync", "stage_" + Sync.Name);
+    public string StageTable => Identifier.Quote("actorsync", "stage_" + Sync.SqlName);
 
     private string CopyFormat => BinaryCopy ? "binary" : "text";
 
@@ -167,7 +167,7 @@ public sealed class SyncPlan
     /// <summary>The stage table's DDL for the target database.</summary>
     public string StageDdl => SqlTemplate.Render("target/stage.sql", new Dictionary<string, string>
     {
-        ["sync_literal"] = Literal.Quote(Sync.Name),
+        ["sync_literal"] = Literal.Quote(Sync.SqlName),
         ["stage"] = StageTable,
         ["column_definitions"] = string.Join(",\n    ", Columns.Select(c => $"{c.Quoted} {c.TargetType}")),
     });

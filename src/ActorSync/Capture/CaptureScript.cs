@@ -39,7 +39,7 @@ public static class CaptureScript
     /// <summary>The statements installing capture for <paramref name="plan"/>, in order. All are idempotent.</summary>
     public static IReadOnlyList<string> ForSync(SyncPlan plan, CaptureMode mode)
     {
-        var name = plan.Sync.Name;
+        var name = plan.Sync.SqlName;
         var keyList = string.Join(", ", plan.Keys.Select(k => k.Quoted));
         var statements = new List<string>
         {

@@ -118,7 +118,7 @@ public static class CheckCommand
             }
         }
 
-        var state = await SyncStateStore.ReadAsync(target, plan.Sync.Name, cancellationToken);
+        var state = await SyncStateStore.ReadAsync(target, plan.Sync.SqlName, cancellationToken);
         return state switch
         {
             null => "first run: install capture, copy the table, then stream",

@@ -42,7 +42,7 @@ public static class SnapshotRunner
         int rangesTotal;
         await using (var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, cancellationToken))
         {
-            var state = await SyncStateStore.ReadAsync(target.Connection, sync.Name, cancellationToken);
+            var state = await SyncStateStore.ReadAsync(target.Connection, sync.SqlName, cancellationToken);
             var fresh = force || state is null || state.ConfigFingerprint != plan.Fingerprint || state.SnapshotStatus == SnapshotStatus.Pending;
             if (!fresh && state!.SnapshotStatus == SnapshotStatus.Done)
             {
@@ -58,9 +58,9 @@ public static class SnapshotRunner
                 resumed = true;
             }
 
-            (pending, rowsDone) = await SyncStateStore.ReadRangesAsync(target.Connection, sync.Name, cancellationToken);
-            rangesTotal = await CountRangesAsync(target.Connection, sync.Name, cancellationToken);
-            state = await SyncStateStore.ReadAsync(target.Connection, sync.Name, cancellationToken);
+            (pending, rowsDone) = await SyncStateStore.ReadRangesAsync(target.Connection, sync.SqlName, cancellationToken);
+            rangesTotal = await CountRangesAsync(target.Connection, sync.SqlName, cancellationToken);
+            state = await SyncStateStore.ReadAsync(target.Connection, sync.SqlName, cancellationToken);
             progress.Start(state?.RowsEstimated ?? 0, rowsDone, rangesTotal, rangesTotal - pending.Count);
         }
 
@@ -73,7 +73,7 @@ public static class SnapshotRunner
 
         await using (var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, cancellationToken))
         {
-            await SyncStateStore.CompleteSnapshotAsync(target.Connection, sync.Name, cancellationToken);
+            await SyncStateStore.CompleteSnapshotAsync(target.Connection, sync.SqlName, cancellationToken);
         }
 
         return resumed ? Outcome.Resumed : Outcome.Copied;
@@ -84,7 +84,7 @@ public static class SnapshotRunner
     {
         var sync = plan.Sync;
         await SyncStateStore.BeginSnapshotAsync(
-            target, sync.Name, sync.Source.ToString(), sync.Target.ToString(), plan.Fingerprint, cancellationToken);
+            target, sync.SqlName, sync.Source.ToString(), sync.Target.ToString(), plan.Fingerprint, cancellationToken);
         IReadOnlyList<KeyRange> ranges;
         long estimate;
         await using (var source = await leaser.LeaseAsync(sync.Source.Database, ConnectionRole.Read, cancellationToken))
@@ -100,7 +100,7 @@ public static class SnapshotRunner
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await SyncStateStore.SaveRangesAsync(target, transaction, sync.Name, ranges, estimate, cancellationToken);
+        await SyncStateStore.SaveRangesAsync(target, transaction, sync.SqlName, ranges, estimate, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -123,7 +123,7 @@ public static class SnapshotRunner
                     progress.AddRows(n);
                 },
                 cancellationToken);
-            await SyncStateStore.CompleteRangeAsync(target.Connection, transaction, sync.Name, range.Number, rows, cancellationToken);
+            await SyncStateStore.CompleteRangeAsync(target.Connection, transaction, sync.SqlName, range.Number, rows, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             progress.RangeDone();
         }

@@ -29,12 +29,12 @@ public sealed class SyncEngineTests(PostgresDatabaseFixture database) : IClassFi
         var syncs = new[]
         {
             SyncDriver.Define("orders_out", "src:public.orders", "tgt:public.orders"),
-            SyncDriver.Define("orders_here", "src:public.orders", "src:public.orders_copy"),
+            SyncDriver.Define("Orders_Here", "src:public.orders", "src:public.orders_copy"),
         };
         await using var engine = EngineHarness.Start(Databases(), syncs);
 
         await EngineHarness.WaitForStateAsync(engine, "orders_out", SyncStates.Idle);
-        await EngineHarness.WaitForStateAsync(engine, "orders_here", SyncStates.Idle);
+        await EngineHarness.WaitForStateAsync(engine, "Orders_Here", SyncStates.Idle);
         await AssertConvergedAsync();
 
         await database.ExecuteAsync("""
@@ -48,7 +48,7 @@ public sealed class SyncEngineTests(PostgresDatabaseFixture database) : IClassFi
         await AssertConvergedAsync();
 
         var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default);
-        Assert.Equal(["orders_here", "orders_out"], status.Syncs.Select(s => s.Name));
+        Assert.Equal(["Orders_Here", "orders_out"], status.Syncs.Select(s => s.Name));
         Assert.All(status.Syncs, s => Assert.True(s.RowsApplied > 0 && s.BatchesApplied > 0 && s.Restarts == 0 && s.LastError is null));
         Assert.All(status.Listeners, l => Assert.True(l.Connected));
         Assert.Contains(status.Pools, p => p.Database == "tgt" && p.Role == "write" && p.Max == 8);
