@@ -1,6 +1,7 @@
 using ActorSync.Configuration;
 using ActorSync.Listening;
 using ActorSync.Logging;
+using ActorSync.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSync.Actors;
@@ -21,13 +22,15 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
     private readonly BackoffSettings _backoff;
     private readonly TimeSpan _keepAlive;
     private readonly ILogger _logger;
+    private readonly ActorSyncMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private NotificationChannel? _channel;
 
     public ListenerActor(
         string database, string connectionString, SyncDirectory directory, ListenerHealth health, BackoffSettings backoff,
-        TimeSpan keepAlive, ILoggerFactory loggerFactory)
+        TimeSpan keepAlive, ILoggerFactory loggerFactory, ActorSyncMetrics metrics)
     {
+        _metrics = metrics;
         _database = database;
         _connectionString = connectionString;
         _directory = directory;
@@ -99,6 +102,7 @@ public sealed class ListenerActor : ReceiveActor, IWithTimers
         if (_health.EverConnected)
         {
             _health.Reconnects++;
+            _metrics.ListenerReconnected(_database);
             LogMessages.ListenerReconnected(_logger, _database, _health.Reconnects);
         }
         else

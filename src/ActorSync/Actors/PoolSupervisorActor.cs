@@ -1,5 +1,6 @@
 using ActorSync.Configuration;
 using ActorSync.Logging;
+using ActorSync.Metrics;
 using ActorSync.Pools;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -16,10 +17,12 @@ public sealed class PoolSupervisorActor : ReceiveActor
 {
     private readonly Dictionary<(string Database, ConnectionRole Role), Pool> _pools = [];
     private readonly ILogger _logger;
+    private readonly ActorSyncMetrics _metrics;
 
-    public PoolSupervisorActor(IReadOnlyDictionary<string, DatabaseOptions> databases, ILoggerFactory loggerFactory)
+    public PoolSupervisorActor(IReadOnlyDictionary<string, DatabaseOptions> databases, ILoggerFactory loggerFactory, ActorSyncMetrics metrics)
     {
         _logger = loggerFactory.CreateLogger<PoolSupervisorActor>();
+        _metrics = metrics;
         foreach (var (name, options) in databases)
         {
             foreach (var role in Enum.GetValues<ConnectionRole>())
@@ -33,6 +36,14 @@ public sealed class PoolSupervisorActor : ReceiveActor
         Receive<LeaseAbandoned>(abandoned => Abandon(abandoned));
         Receive<PoolStatusRequested>(_ => Sender.Tell(
             _pools.Values.Select(p => new PoolStatus(p.Database, p.Role.ToString().ToLowerInvariant(), p.Leased.Count, p.Max, p.Waiting.Count)).ToArray()));
+    }
+
+    protected override void PreStart()
+    {
+        foreach (var pool in _pools.Values)
+        {
+            Record(pool);
+        }
     }
 
     protected override void PostStop()
@@ -54,6 +65,7 @@ public sealed class PoolSupervisorActor : ReceiveActor
         if (pool.Leased.Count < pool.Max)
         {
             Grant(pool, request.RequestId, Sender);
+            Record(pool);
         }
         else
         {
@@ -78,7 +90,11 @@ public sealed class PoolSupervisorActor : ReceiveActor
         {
             Grant(pool, next.RequestId, next.Requester);
         }
+
+        Record(pool);
     }
+
+    private void Record(Pool pool) => _metrics.Pool(pool.Database, pool.Role.ToString().ToLowerInvariant(), pool.Leased.Count, pool.Max);
 
     private void Abandon(LeaseAbandoned abandoned)
     {

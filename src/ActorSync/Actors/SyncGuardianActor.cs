@@ -1,5 +1,6 @@
 using ActorSync.Configuration;
 using ActorSync.Logging;
+using ActorSync.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSync.Actors;
@@ -30,7 +31,8 @@ public sealed class SyncGuardianActor : ReceiveActor
         var options = _state.Options;
         var settings = _state.Settings;
         var loggerFactory = _state.LoggerFactory;
-        _pools = Context.ActorOf(Props.Create(() => new PoolSupervisorActor(options.Databases, loggerFactory)), "pools");
+        var metrics = _state.Metrics;
+        _pools = Context.ActorOf(Props.Create(() => new PoolSupervisorActor(options.Databases, loggerFactory, metrics)), "pools");
         var leaser = new PoolClient(_pools, settings.LeaseTimeout);
         var directory = new SyncDirectory();
         foreach (var database in _state.Syncs.Select(s => s.Source.Database).Distinct(StringComparer.Ordinal))
@@ -38,7 +40,7 @@ public sealed class SyncGuardianActor : ReceiveActor
             var connectionString = options.Databases[database].ConnectionString;
             var health = _state.ListenerHealth(database);
             _listeners[database] = Context.ActorOf(
-                Props.Create(() => new ListenerActor(database, connectionString, directory, health, settings.Backoff, settings.KeepAlive, loggerFactory)),
+                Props.Create(() => new ListenerActor(database, connectionString, directory, health, settings.Backoff, settings.KeepAlive, loggerFactory, metrics)),
                 "listener-" + Uri.EscapeDataString(database));
         }
 
@@ -47,7 +49,7 @@ public sealed class SyncGuardianActor : ReceiveActor
             var listener = _listeners[sync.Source.Database];
             var health = _state.SyncHealth(sync.Name);
             _replicators[sync.Name] = Context.ActorOf(
-                Props.Create(() => new TableReplicatorActor(sync, leaser, listener, health, settings, loggerFactory)),
+                Props.Create(() => new TableReplicatorActor(sync, leaser, listener, health, settings, loggerFactory, metrics)),
                 "sync-" + sync.SqlName);
         }
 
@@ -77,7 +79,9 @@ public sealed record EngineActors(IActorRef Pools, IReadOnlyDictionary<string, I
 /// What the engine knows beyond any one actor's life: the configuration, and each listener's and sync's health, so
 /// counters and failure histories survive restarts (of the actors, and of the guardian itself).
 /// </summary>
-public sealed class EngineState(ActorSyncOptions options, IReadOnlyList<SyncDefinition> syncs, EngineSettings settings, ILoggerFactory loggerFactory)
+public sealed class EngineState(
+    ActorSyncOptions options, IReadOnlyList<SyncDefinition> syncs, EngineSettings settings, ILoggerFactory loggerFactory,
+    ActorSyncMetrics? metrics = null)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ListenerHealth> _listeners = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SyncHealth> _syncs = new(StringComparer.Ordinal);
@@ -89,6 +93,8 @@ public sealed class EngineState(ActorSyncOptions options, IReadOnlyList<SyncDefi
     public EngineSettings Settings { get; } = settings;
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public ActorSyncMetrics Metrics { get; } = metrics ?? new ActorSyncMetrics();
 
     public ListenerHealth ListenerHealth(string database) => _listeners.GetOrAdd(database, _ => new ListenerHealth());
 

@@ -1,6 +1,7 @@
 using ActorSync.Apply;
 using ActorSync.Configuration;
 using ActorSync.Logging;
+using ActorSync.Metrics;
 using ActorSync.Pools;
 using ActorSync.Snapshot;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private readonly SyncHealth _health;
     private readonly EngineSettings _settings;
     private readonly ILogger _logger;
+    private readonly ActorSyncMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
 
     private SyncPlan? _plan;
@@ -44,8 +46,10 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private (long Count, DateTimeOffset? Oldest) _pending;
 
     public TableReplicatorActor(
-        SyncDefinition sync, IConnectionLeaser leaser, IActorRef listener, SyncHealth health, EngineSettings settings, ILoggerFactory loggerFactory)
+        SyncDefinition sync, IConnectionLeaser leaser, IActorRef listener, SyncHealth health, EngineSettings settings, ILoggerFactory loggerFactory,
+        ActorSyncMetrics metrics)
     {
+        _metrics = metrics;
         _sync = sync;
         _leaser = leaser;
         _listener = listener;
@@ -76,6 +80,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         {
             _refreshingPending = false;
             _pending = (refreshed.Count, refreshed.Oldest);
+            RecordPending();
         });
         Receive<SnapshotLogDue>(_ => LogSnapshotProgress());
         Receive<PauseRequested>(_ => OnPause());
@@ -97,6 +102,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     protected override void PreRestart(Exception reason, object? message)
     {
         _health.History.RecordFailure(reason);
+        _metrics.Restarted(_sync.Name);
         LogMessages.SyncFailing(
             _logger, _sync.Name, _health.History.ConsecutiveFailures, _health.History.NextDelay(_settings.Backoff),
             _health.History.LastError!.Message);
@@ -194,7 +200,8 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _wakeRequested = false;
         _state = SyncStates.Streaming;
         Timers.Cancel("poll");
-        ApplyBatchAsync(_plan, _stopping.Token).PipeTo(Self, success: r => new BatchDone(r), failure: e => new WorkFailed(e));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ApplyBatchAsync(_plan, _stopping.Token).PipeTo(Self, success: r => new BatchDone(r, clock.Elapsed), failure: e => new WorkFailed(e));
     }
 
     private void OnBatchDone(BatchDone done)
@@ -204,6 +211,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         if (!result.IsEmpty)
         {
             _health.RecordBatch(result);
+            _metrics.BatchApplied(_sync.Name, result, done.Elapsed);
             _pending = (Math.Max(0, _pending.Count - result.DeltaRows), _pending.Oldest);
             _caughtUpLogged = false;
             LogMessages.BatchApplied(_logger, _sync.Name, result.DeltaRows, result.Upserted, result.Deleted, result.Truncated ? ", target truncated" : "");
@@ -266,6 +274,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
         _state = SyncStates.Idle;
         _pending = (0, null);
+        RecordPending();
         _quickPoll = FirstQuickPoll;
         if (!_caughtUpLogged)
         {
@@ -274,6 +283,12 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         }
 
         Timers.StartPeriodicTimer("poll", PollDue.Instance, _sync.PollInterval);
+    }
+
+    private void RecordPending()
+    {
+        var report = Report();
+        _metrics.Pending(_sync.Name, report.PendingRows, report.LagSeconds);
     }
 
     private void ReleaseWakeUp()

@@ -1,6 +1,7 @@
 using ActorSync.Actors;
 using ActorSync.Admin;
 using ActorSync.Configuration;
+using ActorSync.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,9 @@ public static class ActorSyncHost
         services.AddSingleton(configuration);
         services.AddSingleton(provider => new EngineState(
             configuration.Options, configuration.Syncs.ToArray(), EngineSettings.From(configuration.Options),
-            provider.GetRequiredService<ILoggerFactory>()));
+            provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<ActorSyncMetrics>()));
+        services.AddMetrics();
+        services.AddSingleton(provider => new ActorSyncMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<EngineAccessor>();
         services.AddHostedService<EngineHostedService>();
         return services;
