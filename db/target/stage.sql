@@ -6,3 +6,9 @@ CREATE UNLOGGED TABLE {{stage}} (
     actorsync_present boolean NOT NULL,
     {{column_definitions}}
 );
+-- The keys of a batch, for targets that take a batch as "delete these keys, then COPY the rows that exist": COPY into
+-- the target itself is about three times faster than INSERT ... ON CONFLICT from a stage (measured with 1,000,000 rows).
+DROP TABLE IF EXISTS {{stage_keys}};
+CREATE UNLOGGED TABLE {{stage_keys}} (
+    {{key_definitions}}
+);

@@ -52,17 +52,17 @@ public sealed partial class TableReplicatorActor
         return new SnapshotDone(outcome, clock.Elapsed);
     }
 
-    private async Task<BatchResult> ApplyBatchAsync(SyncPlan plan, CancellationToken cancellationToken)
+    private async Task<BatchResult> ApplyBatchAsync(SyncPlan plan, int batchSize, CancellationToken cancellationToken)
     {
         if (_sync.SameDatabase)
         {
             await using var lease = await _leaser.LeaseAsync(_sync.Source.Database, ConnectionRole.Write, cancellationToken);
-            return await BatchApplier.ApplySameDatabaseAsync(plan, lease.Connection, _sync.BatchSize, _sync.ApplyTimeout, cancellationToken);
+            return await BatchApplier.ApplySameDatabaseAsync(plan, lease.Connection, batchSize, _sync.ApplyTimeout, cancellationToken);
         }
 
         await using var source = await _leaser.LeaseAsync(_sync.Source.Database, ConnectionRole.Read, cancellationToken);
         await using var target = await _leaser.LeaseAsync(_sync.Target.Database, ConnectionRole.Write, cancellationToken);
-        return await BatchApplier.ApplyAsync(plan, source.Connection, target.Connection, _sync.BatchSize, _sync.ApplyTimeout, cancellationToken);
+        return await BatchApplier.ApplyAsync(plan, source.Connection, target.Connection, batchSize, _sync.ApplyTimeout, cancellationToken);
     }
 
     private async Task<bool> HasPendingAsync(SyncPlan plan, CancellationToken cancellationToken)

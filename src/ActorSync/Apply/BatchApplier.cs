@@ -38,6 +38,17 @@ public static class BatchApplier
             {
                 await ExecuteAsync(target, targetTransaction, plan.TruncateTargetSql, null, cancellationToken);
             }
+            else if (plan.ReplaceRows)
+            {
+                // Delete every key of the batch, then COPY the rows that exist straight into the target.
+                await ExecuteAsync(target, targetTransaction, plan.TruncateStageKeysSql, null, cancellationToken);
+                await CopyStreamer.StreamAsync(
+                    source, plan.CopyKeysOutSql(batch.MaxSeq), target, plan.CopyKeysInSql, plan.BinaryCopy, null, cancellationToken);
+                var removed = await ExecuteAsync(target, targetTransaction, plan.DeleteByStageKeysSql, null, cancellationToken);
+                upserted = await CopyStreamer.StreamAsync(
+                    source, plan.CopyRowsOutSql(batch.MaxSeq), target, plan.CopyRowsInSql, plan.BinaryCopy, null, cancellationToken);
+                deleted = Math.Max(0, removed - upserted);
+            }
             else
             {
                 await ExecuteAsync(target, targetTransaction, plan.TruncateStageSql, null, cancellationToken);

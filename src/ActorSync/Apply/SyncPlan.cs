@@ -56,6 +56,14 @@ public sealed class SyncPlan
 
     public string StageTable => Identifier.Quote("actorsync", "stage_" + Sync.SqlName);
 
+    public string StageKeysTable => Identifier.Quote("actorsync", "stage_keys_" + Sync.SqlName);
+
+    /// <summary>
+    /// Batches may replace rows (delete the batch's keys, COPY the current rows in) instead of upserting them: only when
+    /// nothing can tell the difference — no foreign key references the target and it has no triggers of its own.
+    /// </summary>
+    public bool ReplaceRows => Target is { ReferencedByForeignKeys: false, HasUserTriggers: false };
+
     private string CopyFormat => BinaryCopy ? "binary" : "text";
 
     // The user's condition sits on lines of its own, so a trailing -- comment in it cannot swallow our SQL; and
@@ -143,8 +151,8 @@ public sealed class SyncPlan
                $"{(conditions.Length > 0 ? " WHERE " + string.Join(" AND ", conditions) : "")}) TO STDOUT (FORMAT {CopyFormat})";
     }
 
-    /// <summary>Snapshot: COPY straight into the target (each key is in exactly one range, so there are no conflicts).</summary>
-    public string SnapshotCopyInSql => $"COPY {TargetTable} ({ColumnList()}) FROM STDIN (FORMAT {CopyFormat})";
+    /// <summary>COPY straight into the target: snapshot ranges (each key lies in one range) and replace-mode batches (keys deleted first).</summary>
+    public string CopyRowsInSql => $"COPY {TargetTable} ({ColumnList()}) FROM STDIN (FORMAT {CopyFormat})";
 
     /// <summary>
     /// What the target's contents depend on: tables, key, copied columns with their types, and the row filter. When
@@ -170,7 +178,31 @@ public sealed class SyncPlan
         ["sync_literal"] = Literal.Quote(Sync.SqlName),
         ["stage"] = StageTable,
         ["column_definitions"] = string.Join(",\n    ", Columns.Select(c => $"{c.Quoted} {c.TargetType}")),
+        ["stage_keys"] = StageKeysTable,
+        ["key_definitions"] = string.Join(",\n    ", Keys.Select(c => $"{c.Quoted} {c.TargetType}")),
     });
+
+    /// <summary>Replace mode: the batch's distinct keys, cast to the target's types, for the stage of keys.</summary>
+    public string CopyKeysOutSql(long maxSeq) =>
+        $"COPY (SELECT {string.Join(", ", Keys.Select(k => Cast(k.Quoted, k)))} FROM ({DeltaKeys(maxSeq.ToString(CultureInfo.InvariantCulture))}) d) " +
+        $"TO STDOUT (FORMAT {CopyFormat})";
+
+    /// <summary>Replace mode: COPY into the stage of keys.</summary>
+    public string CopyKeysInSql => $"COPY {StageKeysTable} ({KeyList()}) FROM STDIN (FORMAT {CopyFormat})";
+
+    public string TruncateStageKeysSql => $"TRUNCATE {StageKeysTable}";
+
+    /// <summary>Replace mode: deletes every target row whose key is in the batch.</summary>
+    public string DeleteByStageKeysSql => $"DELETE FROM {TargetTable} t USING {StageKeysTable} s WHERE {KeyJoin("t", "s")}";
+
+    /// <summary>Replace mode: the current source rows of the batch's keys (a semi-join: no DISTINCT needed).</summary>
+    public string CopyRowsOutSql(long maxSeq)
+    {
+        var seq = maxSeq.ToString(CultureInfo.InvariantCulture);
+        return $"COPY (SELECT {string.Join(", ", Columns.Select(c => Cast("s." + c.Quoted, c)))} " +
+               $"FROM (SELECT {ColumnList()} FROM {SourceTable}{WhereClause}) s WHERE EXISTS " +
+               $"(SELECT FROM {DeltaTable} d WHERE d.actorsync_seq <= {seq} AND {KeyJoin("d", "s")})) TO STDOUT (FORMAT {CopyFormat})";
+    }
 
     /// <summary>CREATE TABLE for a missing target (create-target): the copied columns, their types, NOT NULL and the key.</summary>
     public string CreateTargetSql()

@@ -47,6 +47,11 @@ public static class SchemaReader
         ORDER BY i.indisprimary DESC, i.indexrelid
         """;
 
+    private const string DependentsSql = """
+        SELECT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE confrelid = $1 AND contype = 'f'),
+               EXISTS (SELECT FROM pg_catalog.pg_trigger WHERE tgrelid = $1 AND NOT tgisinternal)
+        """;
+
     /// <summary>Reads a table, or returns null when no table (or partitioned table) of that name exists.</summary>
     /// <exception cref="InvalidOperationException">The name belongs to a view, sequence or other non-table relation.</exception>
     public static async Task<TableSchema?> ReadAsync(
@@ -105,7 +110,17 @@ public static class SchemaReader
             }
         }
 
-        return new TableSchema(oid, schema, table, columns, primaryKey, uniqueKeys);
+        bool referenced, triggers;
+        await using (var command = new NpgsqlCommand(DependentsSql, connection))
+        {
+            command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = oid, DataTypeName = "oid" });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            referenced = reader.GetBoolean(0);
+            triggers = reader.GetBoolean(1);
+        }
+
+        return new TableSchema(oid, schema, table, columns, primaryKey, uniqueKeys, referenced, triggers);
     }
 
     private static string DescribeKind(string kind) => kind switch

@@ -7,7 +7,9 @@ public sealed record TableSchema(
     string Name,
     IReadOnlyList<ColumnInfo> Columns,
     IReadOnlyList<string> PrimaryKey,
-    IReadOnlyList<IReadOnlyList<string>> UniqueKeys)
+    IReadOnlyList<IReadOnlyList<string>> UniqueKeys,
+    bool ReferencedByForeignKeys = false,
+    bool HasUserTriggers = false)
 {
     /// <summary>The schema-qualified, quoted name.</summary>
     public string QuotedName => Sql.Identifier.Quote(Schema, Name);

@@ -115,7 +115,7 @@ public static class SnapshotRunner
             await using var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, cancellationToken);
             await using var transaction = await target.Connection.BeginTransactionAsync(cancellationToken);
             var rows = await CopyStreamer.StreamAsync(
-                source.Connection, plan.SnapshotCopyOutSql(range.Predicate(plan)), target.Connection, plan.SnapshotCopyInSql,
+                source.Connection, plan.SnapshotCopyOutSql(range.Predicate(plan)), target.Connection, plan.CopyRowsInSql,
                 plan.BinaryCopy,
                 n =>
                 {

@@ -161,6 +161,42 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
         Assert.Equal("y", await Scalar<string>(driver.Source, "SELECT to_regclass('y')::text"));
     }
 
+    [Fact]
+    public async Task A_target_referenced_by_foreign_keys_is_upserted_so_cascades_never_fire()
+    {
+        await Source.ExecuteAsync("CREATE TABLE parent_src (id int PRIMARY KEY, v text); INSERT INTO parent_src VALUES (1, 'a'), (2, 'b')");
+        await using (var command = _other.CreateCommand("""
+            CREATE TABLE parent_tgt (id int PRIMARY KEY, v text);
+            CREATE TABLE child (id int PRIMARY KEY, parent_id int REFERENCES parent_tgt ON DELETE CASCADE);
+            """))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var driver = await SyncDriver.InstallAsync(SyncDriver.Define("parent", "src:public.parent_src", "tgt:public.parent_tgt"), database.DataSource, _other);
+        Assert.False(driver.Plan.ReplaceRows);
+        await Source.ExecuteAsync("UPDATE parent_src SET v = v");
+        await driver.DrainAsync();
+        await using (var command = _other.CreateCommand("INSERT INTO child VALUES (10, 1), (20, 2)"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await Source.ExecuteAsync("UPDATE parent_src SET v = 'changed'");
+        await driver.DrainAsync();
+
+        await TableFingerprint.AssertEqualAsync(driver.Source, "parent_src", driver.Target, "parent_tgt", "id");
+        Assert.Equal(2L, await Scalar<long>(driver.Target, "SELECT count(*) FROM child"));
+    }
+
+    [Fact]
+    public async Task A_plain_target_takes_batches_as_replaced_rows()
+    {
+        var (driver, _, _) = await SetUpAsync("replaced", false, CaptureMode.Row);
+
+        Assert.True(driver.Plan.ReplaceRows);
+    }
+
     private PostgresDatabaseFixture Source => database;
 
     private async Task<(SyncDriver Driver, string Source, string Target)> SetUpAsync(string name, bool sameDatabase, CaptureMode mode)

@@ -1,0 +1,41 @@
+using System.Globalization;
+using ActorSync.Capture;
+
+namespace ActorSync.Benchmarks.Engine;
+
+/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto --rows N --seconds S --clients C --rate R --batch-size B</c>.</summary>
+public sealed record BenchOptions
+{
+    public CaptureMode Capture { get; init; } = CaptureMode.Row;
+
+    public int Rows { get; init; } = 1_000_000;
+
+    public int Seconds { get; init; } = 30;
+
+    public int Clients { get; init; } = 8;
+
+    public int Rate { get; init; } = 300;
+
+    public int BatchSize { get; init; } = 5000;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i + 1 < args.Count; i += 2)
+        {
+            var value = args[i + 1];
+            options = args[i] switch
+            {
+                "--capture" => options with { Capture = Enum.Parse<CaptureMode>(value, ignoreCase: true) },
+                "--rows" => options with { Rows = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--seconds" => options with { Seconds = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--clients" => options with { Clients = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--rate" => options with { Rate = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--batch-size" => options with { BatchSize = int.Parse(value, CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}"),
+            };
+        }
+
+        return options;
+    }
+}
