@@ -56,14 +56,15 @@ public sealed class SyncGuardianActor : ReceiveActor
         directory.Publish(_state.Syncs.Select(s => (s.SqlName, s.Source.Database, _replicators[s.Name])));
     }
 
+    // Unlimited restarts; the failed child waits out its own backoff. The kernel's own failure logging is off: it would
+    // print a stack trace per restart, and a sync failing for hours restarts thousands of times; one line is enough.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
-        maxNrOfRetries: null,
-        withinTimeRange: null,
-        localOnlyDecider: error =>
+        error =>
         {
             LogMessages.ActorRestarting(_logger, Sender.Path.Name, ErrorText.Describe(error));
             return Directive.Restart;
-        });
+        },
+        loggingEnabled: false);
 }
 
 /// <summary>Asks the guardian for its children.</summary>

@@ -22,11 +22,6 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan PendingRefreshInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SnapshotLogInterval = TimeSpan.FromSeconds(10);
 
-    // A batch that comes back full means a backlog: the next one may be four times larger, up to this. Each batch joins
-    // the delta with the source once, so a million pending changes cost a few scans instead of two hundred; memory
-    // stays small because rows are streamed, only the batch's sequence numbers are held.
-    private const int MaxBatchSize = 1_000_000;
-
     private readonly SyncDefinition _sync;
     private readonly IConnectionLeaser _leaser;
     private readonly IActorRef _listener;
@@ -47,7 +42,6 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private bool _caughtUpLogged;
     private bool _refreshingPending;
     private TimeSpan _quickPoll = FirstQuickPoll;
-    private int _batchSize;
     private SnapshotProgress? _snapshot;
     private (long Count, DateTimeOffset? Oldest) _pending;
 
@@ -57,7 +51,6 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     {
         _metrics = metrics;
         _sync = sync;
-        _batchSize = sync.BatchSize;
         _leaser = leaser;
         _listener = listener;
         _health = health;
@@ -208,17 +201,13 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _state = SyncStates.Streaming;
         Timers.Cancel("poll");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var size = _batchSize;
-        ApplyBatchAsync(_plan, size, _stopping.Token).PipeTo(Self, success: r => new BatchDone(r, size, clock.Elapsed), failure: e => new WorkFailed(e));
+        ApplyBatchAsync(_plan, _sync.BatchSize, _stopping.Token).PipeTo(Self, success: r => new BatchDone(r, clock.Elapsed), failure: e => new WorkFailed(e));
     }
 
     private void OnBatchDone(BatchDone done)
     {
         _busy = false;
         var result = done.Result;
-        _batchSize = result.DeltaRows >= done.Size && !result.Truncated
-            ? (int)Math.Min(MaxBatchSize, (long)done.Size * 4)
-            : _sync.BatchSize;
         if (!result.IsEmpty)
         {
             _health.RecordBatch(result);

@@ -30,9 +30,28 @@ internal sealed class DeltaBatch
 
     public bool IsEmpty => Rows == 0;
 
+    /// <summary>The largest batch: each batch joins the delta with the source once, so a backlog of a million changes
+    /// costs one pass instead of two hundred; the rows themselves are streamed, only sequence numbers are held.</summary>
+    public const int MaxBatchSize = 1_000_000;
+
+    /// <summary>
+    /// Reads the next batch: <paramref name="batchSize"/> delta rows, or more when a backlog is waiting (the span of
+    /// pending sequence numbers, two index probes, sizes the batch up to <see cref="MaxBatchSize"/>).
+    /// </summary>
     public static async Task<DeltaBatch> ReadAsync(
         SyncPlan plan, NpgsqlConnection connection, NpgsqlTransaction transaction, int batchSize, CancellationToken cancellationToken)
     {
+        await using (var span = new NpgsqlCommand(plan.PendingSpanSql, connection, transaction))
+        {
+            var pending = await span.ExecuteScalarAsync(cancellationToken) is long span64 ? span64 : 0;
+            if (pending == 0)
+            {
+                return new DeltaBatch(0, 0, false, SeqRanges.Empty, null);
+            }
+
+            batchSize = (int)Math.Clamp(pending, batchSize, Math.Max(batchSize, MaxBatchSize));
+        }
+
         var seqs = new List<long>(Math.Min(batchSize, 1 << 16));
         var lastTruncate = -1;
         DateTimeOffset? oldest = null;

@@ -86,6 +86,10 @@ public sealed class SyncPlan
     public string ReadBatchSql =>
         $"SELECT actorsync_seq, {Keys[0].Quoted} IS NULL, actorsync_at FROM {DeltaTable} ORDER BY actorsync_seq LIMIT $1";
 
+    /// <summary>How many sequence numbers the pending delta spans (an upper bound of its rows), or null when it is empty.</summary>
+    public string PendingSpanSql =>
+        $"SELECT (SELECT max(actorsync_seq) FROM {DeltaTable}) - (SELECT min(actorsync_seq) FROM {DeltaTable}) + 1";
+
     /// <summary>Deletes consumed delta rows given as ranges <c>$1[i]..$2[i]</c> (exactly the rows read, see <see cref="SeqRanges"/>).</summary>
     public string DeleteConsumedSql =>
         $"DELETE FROM {DeltaTable} d USING unnest($1::bigint[], $2::bigint[]) AS r(lo, hi) " +

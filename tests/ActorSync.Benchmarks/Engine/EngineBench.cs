@@ -145,7 +145,7 @@ public static class EngineBench
             ["src"] = new() { ConnectionString = servers.SourceDb, MaxConnections = 8 },
             ["tgt"] = new() { ConnectionString = servers.TargetDb, MaxConnections = 8 },
         };
-        var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }).SetMinimumLevel(Environment.GetEnvironmentVariable("BENCH_DEBUG") is null ? LogLevel.Warning : LogLevel.Debug).AddFilter("Npgsql", LogLevel.Warning));
         var settings = new EngineSettings { CaptureMode = options.Capture };
         return SyncEngine.Start(new EngineState(new ActorSyncOptions { Databases = databases }, syncs.ToArray(), settings, loggerFactory));
     }
