@@ -12,8 +12,10 @@ CREATE TABLE IF NOT EXISTS actorsync.sync_state (
     snapshot_done_at    timestamptz,
     rows_estimated      bigint,
     paused              boolean NOT NULL DEFAULT false,
+    source_columns      text[],
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
+-- source_columns ("name type" of each source column the sync was planned for) is how a schema change is noticed.
 CREATE TABLE IF NOT EXISTS actorsync.snapshot_ranges (
     sync_name   text NOT NULL REFERENCES actorsync.sync_state ON DELETE CASCADE,
     range_no    integer NOT NULL,

@@ -16,6 +16,9 @@ public sealed record EngineSettings
     /// <summary>How long a task waits for a connection lease before it fails.</summary>
     public TimeSpan LeaseTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often a running sync looks for columns added to or dropped from its source.</summary>
+    public TimeSpan SchemaCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Keep-alive interval of the listener's connections.</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(10);
 

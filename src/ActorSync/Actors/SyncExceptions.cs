@@ -15,3 +15,6 @@ public sealed class SyncConfigurationException(string sync, IReadOnlyList<string
 
     public IReadOnlyList<string> Problems { get; } = problems;
 }
+
+/// <summary>The source table's columns changed and the sync is configured to stop (or cannot follow the change).</summary>
+public sealed class SchemaChangedException(string message) : Exception(message);

@@ -89,7 +89,8 @@ public sealed class EngineState(
 
     public ActorSyncOptions Options { get; } = options;
 
-    public IReadOnlyList<SyncDefinition> Syncs { get; } = syncs;
+    /// <summary>The enabled syncs: a disabled one gets no replicator, no capture and no status.</summary>
+    public IReadOnlyList<SyncDefinition> Syncs { get; } = syncs.Where(s => s.Enabled).ToArray();
 
     public EngineSettings Settings { get; } = settings;
 

@@ -13,6 +13,9 @@ public sealed class SyncHealth
 
     public DateTimeOffset? LastAppliedAt { get; private set; }
 
+    /// <summary>A resync was asked for and not done yet; kept across restarts so it is also the way out of a failure.</summary>
+    public bool ResyncRequested { get; set; }
+
     public void RecordBatch(BatchResult result)
     {
         RowsApplied += result.Upserted + result.Deleted;

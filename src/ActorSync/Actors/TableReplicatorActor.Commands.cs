@@ -39,7 +39,7 @@ public sealed partial class TableReplicatorActor
     {
         if (_state != SyncStates.Snapshotting)
         {
-            _resyncRequested = true;
+            _health.ResyncRequested = true;
             if (!_busy && _plan is not null)
             {
                 Continue();

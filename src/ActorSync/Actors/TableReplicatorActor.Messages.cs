@@ -13,6 +13,11 @@ public sealed partial class TableReplicatorActor
 
     private sealed record Prepared(SyncPlan Plan, bool Paused, bool NeedsSnapshot);
 
+    private sealed record SnapshotUnderway
+    {
+        public static readonly SnapshotUnderway Instance = new();
+    }
+
     private sealed record SnapshotDone(SnapshotRunner.Outcome Outcome, TimeSpan Elapsed);
 
     private sealed record BatchDone(BatchResult Result, TimeSpan Elapsed);
@@ -27,6 +32,13 @@ public sealed partial class TableReplicatorActor
     {
         public static readonly PollDue Instance = new();
     }
+
+    private sealed record SchemaCheckDue
+    {
+        public static readonly SchemaCheckDue Instance = new();
+    }
+
+    private sealed record SchemaChecked(bool Changed);
 
     private sealed record PendingRefreshDue
     {

@@ -38,9 +38,10 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private bool _armed;
     private bool _paused;
     private bool _needsSnapshot;
-    private bool _resyncRequested;
     private bool _caughtUpLogged;
     private bool _refreshingPending;
+    private bool _checkingSchema;
+    private bool _schemaChanged;
     private TimeSpan _quickPoll = FirstQuickPoll;
     private SnapshotProgress? _snapshot;
     private (long Count, DateTimeOffset? Oldest) _pending;
@@ -59,6 +60,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
         Receive<Start>(_ => StartWork());
         Receive<Prepared>(OnPrepared);
+        Receive<SnapshotUnderway>(_ => _health.ResyncRequested = false);
         Receive<SnapshotDone>(OnSnapshotDone);
         Receive<BatchDone>(OnBatchDone);
         Receive<ArmAnswered>(OnArmAnswered);
@@ -76,6 +78,8 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         });
         Receive<PollDue>(_ => RequestDrain());
         Receive<PendingRefreshDue>(_ => RefreshPending());
+        Receive<SchemaCheckDue>(_ => CheckSchema());
+        Receive<SchemaChecked>(OnSchemaChecked);
         Receive<PendingRefreshed>(refreshed =>
         {
             _refreshingPending = false;
@@ -97,6 +101,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _state = delay > TimeSpan.Zero ? SyncStates.Failing : SyncStates.Starting;
         Timers.StartSingleTimer("start", Start.Instance, delay);
         Timers.StartPeriodicTimer("pending", PendingRefreshDue.Instance, PendingRefreshInterval);
+        Timers.StartPeriodicTimer("schema", SchemaCheckDue.Instance, _settings.SchemaCheckInterval);
     }
 
     protected override void PreRestart(Exception reason, object? message)
@@ -140,9 +145,9 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     /// <summary>Decides what to do next once nothing is running: resync, snapshot, pause or drain.</summary>
     private void Continue()
     {
-        if (_resyncRequested || (_needsSnapshot && !_paused))
+        if (_health.ResyncRequested || (_needsSnapshot && !_paused))
         {
-            BeginSnapshot(force: _resyncRequested);
+            BeginSnapshot(force: _health.ResyncRequested);
         }
         else if (_paused)
         {
@@ -158,7 +163,6 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
     private void BeginSnapshot(bool force)
     {
-        _resyncRequested = false;
         _busy = true;
         _state = SyncStates.Snapshotting;
         _snapshot = new SnapshotProgress();
@@ -198,7 +202,11 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
         _busy = true;
         _wakeRequested = false;
-        _state = SyncStates.Streaming;
+        if (_state != SyncStates.Idle)
+        {
+            _state = SyncStates.Streaming;
+        }
+
         Timers.Cancel("poll");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ApplyBatchAsync(_plan, _sync.BatchSize, _stopping.Token).PipeTo(Self, success: r => new BatchDone(r, clock.Elapsed), failure: e => new WorkFailed(e));
@@ -210,6 +218,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         var result = done.Result;
         if (!result.IsEmpty)
         {
+            _state = SyncStates.Streaming;
             _health.RecordBatch(result);
             _metrics.BatchApplied(_sync.Name, result, done.Elapsed);
             _pending = (Math.Max(0, _pending.Count - result.DeltaRows), _pending.Oldest);
@@ -223,7 +232,13 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         }
 
         RecordSuccess();
-        if (_resyncRequested || _paused)
+        if (_schemaChanged)
+        {
+            _schemaChanged = false;
+            ReleaseWakeUp();
+            StartWork();
+        }
+        else if (_health.ResyncRequested || _paused)
         {
             Continue();
         }
@@ -242,7 +257,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private void OnArmAnswered(ArmAnswered answer)
     {
         _busy = false;
-        if (_wakeRequested || _paused || _resyncRequested)
+        if (_wakeRequested || _paused || _health.ResyncRequested)
         {
             _armed = answer.Armed;
             Continue();
@@ -289,6 +304,35 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     {
         var report = Report();
         _metrics.Pending(_sync.Name, report.PendingRows, report.LagSeconds);
+    }
+
+    private void CheckSchema()
+    {
+        if (_plan is { } plan && !_checkingSchema && _state is SyncStates.Streaming or SyncStates.Idle or SyncStates.Paused)
+        {
+            _checkingSchema = true;
+            SourceColumnsChangedAsync(plan, _stopping.Token).PipeTo(Self, success: c => new SchemaChecked(c), failure: e => new WorkFailed(e));
+        }
+    }
+
+    private void OnSchemaChecked(SchemaChecked checkedSchema)
+    {
+        _checkingSchema = false;
+        if (!checkedSchema.Changed)
+        {
+            return;
+        }
+
+        // Prepare again: it compares the columns with the stored ones and fails or follows the change (on-schema-change).
+        if (_busy)
+        {
+            _schemaChanged = true;
+        }
+        else
+        {
+            ReleaseWakeUp();
+            StartWork();
+        }
     }
 
     private void ReleaseWakeUp()

@@ -86,6 +86,12 @@ public sealed class SyncPlan
     public string ReadBatchSql =>
         $"SELECT actorsync_seq, {Keys[0].Quoted} IS NULL, actorsync_at FROM {DeltaTable} ORDER BY actorsync_seq LIMIT $1";
 
+    /// <summary>The source's columns now, in the form of <see cref="Postgres.SchemaChange.Describe"/>; <c>$1</c> is its OID.</summary>
+    public const string SourceColumnsProbeSql = """
+        SELECT coalesce(string_agg('"' || replace(attname, '"', '""') || '" ' || pg_catalog.format_type(atttypid, atttypmod), ',' ORDER BY attnum), '')
+        FROM pg_catalog.pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped
+        """;
+
     /// <summary>How many sequence numbers the pending delta spans (an upper bound of its rows), or null when it is empty.</summary>
     public string PendingSpanSql =>
         $"SELECT (SELECT max(actorsync_seq) FROM {DeltaTable}) - (SELECT min(actorsync_seq) FROM {DeltaTable}) + 1";

@@ -21,6 +21,10 @@ public static class CaptureInstaller
     public static Task InstallTargetAsync(NpgsqlConnection target, SyncPlan plan, CancellationToken cancellationToken) =>
         RunScriptAsync(target, TargetStatements(plan), cancellationToken);
 
+    /// <summary>ActorSync's state tables in a target database (idempotent), before anything reads them.</summary>
+    public static Task InstallTargetStateAsync(NpgsqlConnection target, CancellationToken cancellationToken) =>
+        RunScriptAsync(target, [Sql.SqlTemplate.Render("target/schema.sql", new Dictionary<string, string>())], cancellationToken);
+
     /// <summary>The target-side statements, in order (also what <c>check --dry-run</c> prints).</summary>
     public static IReadOnlyList<string> TargetStatements(SyncPlan plan)
     {

@@ -65,7 +65,8 @@ public static class CheckCommand
         var settings = EngineSettings.From(configuration.Options);
         try
         {
-            var used = configuration.Syncs.SelectMany(s => new[] { s.Source.Database, s.Target.Database }).Distinct(StringComparer.Ordinal);
+            var enabled = configuration.Syncs.Where(s => s.Enabled).ToArray();
+            var used = enabled.SelectMany(s => new[] { s.Source.Database, s.Target.Database }).Distinct(StringComparer.Ordinal);
             foreach (var name in used)
             {
                 var (connection, problem, _) = await DatabaseProbe.OpenAsync(name, configuration.Options.Databases[name], cancellationToken);
@@ -79,7 +80,7 @@ public static class CheckCommand
                 }
             }
 
-            foreach (var sync in configuration.Syncs)
+            foreach (var sync in enabled)
             {
                 if (!connections.TryGetValue(sync.Source.Database, out var source) || !connections.TryGetValue(sync.Target.Database, out var target))
                 {
@@ -135,6 +136,11 @@ public static class CheckCommand
         var text = new System.Text.StringBuilder();
         text.Append("Configuration ").Append(configuration.Path).Append(": ")
             .Append(result.Syncs.Count).Append(" sync(s), all checks passed.\n");
+        foreach (var disabled in configuration.Syncs.Where(s => !s.Enabled))
+        {
+            text.Append("\nsync ").Append(disabled.Name).Append(": disabled (enabled = false): not checked, not run\n");
+        }
+
         foreach (var (plan, snapshot) in result.Syncs)
         {
             var sync = plan.Sync;

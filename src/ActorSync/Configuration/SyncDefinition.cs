@@ -27,6 +27,9 @@ public sealed record SyncDefinition(
     /// </summary>
     public string SqlName => Name.ToLowerInvariant();
 
+    /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
+    public bool Enabled { get; init; } = true;
+
     public static SyncDefinition From(SyncOptions sync, SyncDefaultsOptions defaults) => new(
         sync.Name,
         TableName.Parse(sync.Source),
@@ -39,7 +42,10 @@ public sealed record SyncDefinition(
         sync.PollInterval ?? defaults.PollInterval,
         sync.ApplyTimeout ?? defaults.ApplyTimeout,
         sync.SnapshotParallelism ?? defaults.SnapshotParallelism,
-        sync.OnSchemaChange ?? defaults.OnSchemaChange);
+        sync.OnSchemaChange ?? defaults.OnSchemaChange)
+    {
+        Enabled = sync.Enabled,
+    };
 
     private static string ParseIdentifier(string text) =>
         TableName.TryParseIdentifier(text, out var identifier, out var error)

@@ -1,5 +1,6 @@
 using ActorSync.Apply;
 using ActorSync.Pools;
+using ActorSync.Postgres;
 using ActorSync.State;
 using Npgsql;
 
@@ -84,11 +85,19 @@ public static class SnapshotRunner
     {
         var sync = plan.Sync;
         await SyncStateStore.BeginSnapshotAsync(
-            target, sync.SqlName, sync.Source.ToString(), sync.Target.ToString(), plan.Fingerprint, cancellationToken);
+            target, sync.SqlName, sync.Source.ToString(), sync.Target.ToString(), plan.Fingerprint, SchemaChange.Describe(plan.Source),
+            cancellationToken);
         IReadOnlyList<KeyRange> ranges;
         long estimate;
-        await using (var source = await leaser.LeaseAsync(sync.Source.Database, ConnectionRole.Read, cancellationToken))
+        await using (var source = await leaser.LeaseAsync(sync.Source.Database, ConnectionRole.Write, cancellationToken))
         {
+            // Every change committed by now is in every range's copy (each range reads the table later), so the delta
+            // rows recorded so far are superseded: without this a resync would copy the table and then apply them all.
+            await using (var superseded = new NpgsqlCommand($"DELETE FROM {plan.DeltaTable}", source.Connection))
+            {
+                await superseded.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             (ranges, estimate) = await RangePlanner.PlanAsync(source.Connection, plan, sync.SnapshotParallelism, cancellationToken);
         }
 

@@ -13,7 +13,8 @@ public static class SyncStateStore
     public static async Task<SyncState?> ReadAsync(NpgsqlConnection target, string sync, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT config_fingerprint, snapshot_status, paused, rows_estimated FROM actorsync.sync_state WHERE sync_name = $1", target);
+            "SELECT config_fingerprint, snapshot_status, paused, rows_estimated, source_columns FROM actorsync.sync_state WHERE sync_name = $1",
+            target);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sync });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -22,7 +23,8 @@ public static class SyncStateStore
         }
 
         return new SyncState(
-            reader.GetString(0), ParseStatus(reader.GetString(1)), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3));
+            reader.GetString(0), ParseStatus(reader.GetString(1)), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<string[]>(4));
     }
 
     /// <summary>
@@ -30,7 +32,8 @@ public static class SyncStateStore
     /// sets the status to <c>pending</c>.
     /// </summary>
     public static async Task BeginSnapshotAsync(
-        NpgsqlConnection target, string sync, string sourceTable, string targetTable, string fingerprint, CancellationToken cancellationToken)
+        NpgsqlConnection target, string sync, string sourceTable, string targetTable, string fingerprint, IReadOnlyList<string> sourceColumns,
+        CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(target)
         {
@@ -38,14 +41,14 @@ public static class SyncStateStore
             {
                 BatchCommand(
                     """
-                    INSERT INTO actorsync.sync_state (sync_name, source_table, target_table, config_fingerprint, snapshot_status)
-                    VALUES ($1, $2, $3, $4, 'pending')
+                    INSERT INTO actorsync.sync_state (sync_name, source_table, target_table, config_fingerprint, snapshot_status, source_columns)
+                    VALUES ($1, $2, $3, $4, 'pending', $5)
                     ON CONFLICT (sync_name) DO UPDATE
                     SET source_table = EXCLUDED.source_table, target_table = EXCLUDED.target_table,
-                        config_fingerprint = EXCLUDED.config_fingerprint, snapshot_status = 'pending',
+                        config_fingerprint = EXCLUDED.config_fingerprint, snapshot_status = 'pending', source_columns = EXCLUDED.source_columns,
                         snapshot_started_at = NULL, snapshot_done_at = NULL, rows_estimated = NULL, updated_at = now()
                     """,
-                    sync, sourceTable, targetTable, fingerprint),
+                    sync, sourceTable, targetTable, fingerprint, sourceColumns.ToArray()),
                 BatchCommand("DELETE FROM actorsync.snapshot_ranges WHERE sync_name = $1", sync),
             },
         };
@@ -117,6 +120,19 @@ public static class SyncStateStore
         await Bind(command, target, null).ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Accepts the source's current columns and the plan made for them, without copying again (a schema change handled
+    /// by adding columns, or the first time a sync records its columns).
+    /// </summary>
+    public static async Task AcceptSchemaAsync(
+        NpgsqlConnection target, string sync, string fingerprint, IReadOnlyList<string> sourceColumns, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            "UPDATE actorsync.sync_state SET config_fingerprint = $2, source_columns = $3, updated_at = now() WHERE sync_name = $1",
+            sync, fingerprint, sourceColumns.ToArray());
+        await Bind(command, target, null).ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Persists the paused flag, so a paused sync stays paused across restarts.</summary>
     public static async Task SetPausedAsync(NpgsqlConnection target, string sync, bool paused, CancellationToken cancellationToken)
     {
@@ -164,7 +180,8 @@ public static class SyncStateStore
 }
 
 /// <summary>A sync's persistent state.</summary>
-public sealed record SyncState(string ConfigFingerprint, SnapshotStatus SnapshotStatus, bool Paused, long? RowsEstimated);
+public sealed record SyncState(
+    string ConfigFingerprint, SnapshotStatus SnapshotStatus, bool Paused, long? RowsEstimated, IReadOnlyList<string>? SourceColumns);
 
 /// <summary>Where a sync's snapshot stands.</summary>
 public enum SnapshotStatus

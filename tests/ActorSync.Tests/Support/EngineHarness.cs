@@ -24,7 +24,13 @@ public sealed class EngineHarness : IAsyncDisposable
             Defaults = new SyncDefaultsOptions { Backoff = new BackoffSettings { Min = TimeSpan.FromMilliseconds(100), Max = TimeSpan.FromSeconds(2) } },
         };
         configure?.Invoke(options);
-        var settings = new EngineSettings { Backoff = options.Defaults.Backoff, CaptureMode = mode, KeepAlive = TimeSpan.FromSeconds(2) };
+        var settings = new EngineSettings
+        {
+            Backoff = options.Defaults.Backoff,
+            CaptureMode = mode,
+            KeepAlive = TimeSpan.FromSeconds(2),
+            SchemaCheckInterval = TimeSpan.FromMilliseconds(500),
+        };
         return SyncEngine.Start(new EngineState(options, syncs.ToArray(), settings, loggerFactory ?? NullLoggerFactory.Instance));
     }
 
