@@ -347,7 +347,6 @@ public sealed class SupervisionTests(ITestOutputHelper output) : TestKit.Xunit2.
         var failing = system.ActorOf(Props.Create(() => new LifecycleActor(probe.Ref, "")), "failing");
         probe.ExpectMsg("PreStart");
         failing.Tell(new TestException("fatal"));
-        probe.ExpectMsg("PostStop");
         await system.WhenTerminated.WaitAsync(Dilated(TimeSpan.FromSeconds(10)));
         Assert.True(system.TerminatedByFatalFailure);
     }
