@@ -25,6 +25,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     // Bit 0: scheduled (a turn is queued or running); bit 1: closed; bits 2+: suspend count.
     private int _status;
 
+    // Set after every system enqueue, cleared before draining: a cheap "maybe non-empty" the hot loop can poll.
+    private volatile int _hasSystemMessages;
+
     public Mailbox(int throughput)
     {
         _throughput = throughput;
@@ -56,6 +59,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     public void PostSystem(SystemMessage message)
     {
         _systemQueue.Enqueue(message);
+        Interlocked.Exchange(ref _hasSystemMessages, 1);
         if (IsClosed)
         {
             DrainSystemQueue();
@@ -126,7 +130,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         {
             ActorCell.Current = previous;
             Interlocked.And(ref _status, ~ScheduledFlag);
-            if (!_systemQueue.IsEmpty)
+            if (_hasSystemMessages != 0)
             {
                 TrySchedule(forSystem: true);
             }
@@ -162,7 +166,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             }
 
             _cell.Invoke(envelope);
-            if (!_systemQueue.IsEmpty)
+            if (_hasSystemMessages != 0)
             {
                 ProcessSystemMessages();
             }
@@ -171,6 +175,12 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private void ProcessSystemMessages()
     {
+        // Cleared (with a full fence) before draining: a message posted meanwhile sets it again, so none is overlooked.
+        if (_hasSystemMessages == 0 || Interlocked.Exchange(ref _hasSystemMessages, 0) == 0)
+        {
+            return;
+        }
+
         while (!IsClosed && _systemQueue.TryDequeue(out var message))
         {
             _cell.SystemInvoke(message);

@@ -140,6 +140,7 @@ internal sealed partial class ActorCell
 
         _actor = null;
         _behaviors.Clear();
+        _behavior = null;
         if (_children.ToDieCount > 0)
         {
             _pendingRecreate = cause;
@@ -284,6 +285,7 @@ internal sealed partial class ActorCell
             _parent.SendSystemMessage(new DeathWatchNotification(_self, existenceConfirmed: true));
             _actor = null;
             _behaviors.Clear();
+            _behavior = null;
             _stash = null;
             _timers = null;
             _current = default;
