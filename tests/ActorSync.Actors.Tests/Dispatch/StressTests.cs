@@ -3,6 +3,8 @@ using Xunit.Abstractions;
 
 namespace ActorSync.Actors.Tests.Dispatch;
 
+// Alone, not beside other test classes: the memory check must not see their allocations.
+[Collection(nameof(StressTests))]
 public sealed class StressTests(ITestOutputHelper output) : TestKit.Xunit2.TestKit(output)
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
@@ -176,3 +178,6 @@ public sealed class StressTests(ITestOutputHelper output) : TestKit.Xunit2.TestK
         protected override void PreStart() => Context.Parent.Tell("started");
     }
 }
+
+[CollectionDefinition(nameof(StressTests), DisableParallelization = true)]
+public sealed class StressTestsCollection;
