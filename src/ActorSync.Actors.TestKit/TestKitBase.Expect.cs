@@ -89,17 +89,19 @@ public abstract partial class TestKitBase
     /// <typeparam name="T">The expected type.</typeparam>
     /// <param name="messages">The expected messages.</param>
     /// <returns>The received messages, in arrival order.</returns>
-    public IReadOnlyCollection<T> ExpectMsgAllOf<T>(params T[] messages) => ExpectMsgAllOf(RemainingOrDefault, messages);
+    public IReadOnlyCollection<T> ExpectMsgAllOf<T>(params T[] messages) => ExpectMsgAllOfCore(RemainingOrDefault, messages);
 
     /// <summary>Expects messages equal to <paramref name="messages"/>, in any order, within <paramref name="max"/>.</summary>
     /// <typeparam name="T">The expected type.</typeparam>
     /// <param name="max">The total time (dilated).</param>
     /// <param name="messages">The expected messages.</param>
     /// <returns>The received messages, in arrival order.</returns>
-    public IReadOnlyCollection<T> ExpectMsgAllOf<T>(TimeSpan max, params T[] messages)
+    public IReadOnlyCollection<T> ExpectMsgAllOf<T>(TimeSpan max, params T[] messages) => ExpectMsgAllOfCore(Dilated(max), messages);
+
+    private IReadOnlyCollection<T> ExpectMsgAllOfCore<T>(TimeSpan max, T[] messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var stop = Deadline(max == RemainingOrDefault ? max : Dilated(max));
+        var stop = Deadline(max);
         var missing = messages.ToList();
         var received = new List<T>();
         while (missing.Count > 0)

@@ -6,6 +6,14 @@ namespace ActorSync.Actors.TestKit;
 /// </summary>
 public sealed class TestProbe : TestKitBase, ICanTell
 {
+    /// <summary>Creates a probe in <paramref name="system"/>, with the default TestKit settings.</summary>
+    /// <param name="system">The actor system.</param>
+    /// <param name="name">The probe actor's name; generated when <see langword="null"/>.</param>
+    public TestProbe(ActorSystem system, string? name = null)
+        : this(system, TestKitSettings.Default, name)
+    {
+    }
+
     internal TestProbe(ActorSystem system, TestKitSettings settings, string? name)
         : base(system, settings, name)
     {

@@ -133,7 +133,15 @@ public sealed partial class ActorSystem : IActorRefFactory, IDisposable, IAsyncD
     {
         if (Settings.CoordinatedShutdown.RunByActorSystemTerminate)
         {
-            _ = Actors.CoordinatedShutdown.Get(this).Run(Actors.CoordinatedShutdown.ActorSystemTerminateReason.Instance);
+            var run = Actors.CoordinatedShutdown.Get(this).Run(Actors.CoordinatedShutdown.ActorSystemTerminateReason.Instance);
+
+            // A shutdown that already ran without reaching its last phase (recover = off) must not leave the system running.
+            _ = run.ContinueWith(
+                static (_, state) => ((ActorSystem)state!).FinalTerminate(),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
         else
         {

@@ -15,7 +15,6 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private const int SuspendUnit = 4;
 
     private readonly ConcurrentQueue<Envelope> _userQueue = new();
-    private readonly ConcurrentQueue<SystemMessage> _systemQueue = new();
     private readonly int _throughput;
     private ActorCell _cell = null!;
 
@@ -24,6 +23,11 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     // Bit 0: scheduled (a turn is queued or running); bit 1: closed; bits 2+: suspend count.
     private int _status;
+
+    // System messages: a lock-free stack that posters push onto (newest first), taken whole by the mailbox's turn and
+    // reversed into _systemBatch (oldest first). No per-actor queue segment, and "any system message?" is one read.
+    private SystemNode? _systemHead;
+    private SystemNode? _systemBatch;
 
     public Mailbox(int throughput)
     {
@@ -55,7 +59,15 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public void PostSystem(SystemMessage message)
     {
-        _systemQueue.Enqueue(message);
+        var node = new SystemNode(message);
+        SystemNode? head;
+        do
+        {
+            head = Volatile.Read(ref _systemHead);
+            node.Next = head;
+        }
+        while (Interlocked.CompareExchange(ref _systemHead, node, head) != head);
+
         if (IsClosed)
         {
             DrainSystemQueue();
@@ -109,6 +121,12 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
 
         DrainUserQueue();
+        for (var node = _systemBatch; node is not null; node = node.Next)
+        {
+            DeadSystemMessages.Handle(_cell.SelfRef, node.Message);
+        }
+
+        _systemBatch = null;
         DrainSystemQueue();
     }
 
@@ -126,7 +144,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         {
             ActorCell.Current = previous;
             Interlocked.And(ref _status, ~ScheduledFlag);
-            if (!_systemQueue.IsEmpty)
+            if (HasSystemMessages)
             {
                 TrySchedule(forSystem: true);
             }
@@ -138,6 +156,8 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     }
 
     private bool HasUserMessages => !_userQueue.IsEmpty || _front is { Count: > 0 };
+
+    private bool HasSystemMessages => _systemBatch is not null || Volatile.Read(ref _systemHead) is not null;
 
     private void ProcessUserMessages()
     {
@@ -162,7 +182,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             }
 
             _cell.Invoke(envelope);
-            if (!_systemQueue.IsEmpty)
+            if (HasSystemMessages)
             {
                 ProcessSystemMessages();
             }
@@ -171,10 +191,38 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private void ProcessSystemMessages()
     {
-        while (!IsClosed && _systemQueue.TryDequeue(out var message))
+        while (!IsClosed)
         {
-            _cell.SystemInvoke(message);
+            if (_systemBatch is null)
+            {
+                var taken = Interlocked.Exchange(ref _systemHead, null);
+                if (taken is null)
+                {
+                    return;
+                }
+
+                _systemBatch = Reverse(taken);
+            }
+
+            var node = _systemBatch;
+            _systemBatch = node.Next;
+            _cell.SystemInvoke(node.Message);
         }
+    }
+
+    private static SystemNode Reverse(SystemNode newestFirst)
+    {
+        SystemNode? oldestFirst = null;
+        var node = newestFirst;
+        while (node is not null)
+        {
+            var next = node.Next;
+            node.Next = oldestFirst;
+            oldestFirst = node;
+            node = next;
+        }
+
+        return oldestFirst!;
     }
 
     private void TrySchedule(bool forSystem)
@@ -210,9 +258,18 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private void DrainSystemQueue()
     {
-        while (_systemQueue.TryDequeue(out var message))
+        // Each poster or closer takes a disjoint part of the stack, so every message gets its dead handling once.
+        var taken = Interlocked.Exchange(ref _systemHead, null);
+        for (var node = taken is null ? null : Reverse(taken); node is not null; node = node.Next)
         {
-            DeadSystemMessages.Handle(_cell.SelfRef, message);
+            DeadSystemMessages.Handle(_cell.SelfRef, node.Message);
         }
+    }
+
+    private sealed class SystemNode(SystemMessage message)
+    {
+        public SystemMessage Message { get; } = message;
+
+        public SystemNode? Next { get; set; }
     }
 }

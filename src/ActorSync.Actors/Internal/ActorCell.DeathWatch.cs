@@ -10,8 +10,11 @@ internal sealed partial class ActorCell
     // Actors watching this one.
     private HashSet<IInternalActorRef>? _watchedBy;
 
-    // Terminated notifications queued in the mailbox but not processed yet; Unwatch removes them so they are dropped.
+    // Terminated notifications queued in the mailbox but not processed yet; Unwatch moves them to the cancelled set.
     private Dictionary<IActorRef, object?>? _terminatedQueued;
+
+    // Queued notifications cancelled by Unwatch: dropped when they come out of the mailbox (semantics item 35).
+    private HashSet<IActorRef>? _terminatedCancelled;
 
     public IActorRef Watch(IActorRef subject) => WatchCore(subject, null);
 
@@ -29,7 +32,11 @@ internal sealed partial class ActorCell
             internalRef.SendSystemMessage(new Dispatch.Unwatch(internalRef, _self));
         }
 
-        _terminatedQueued?.Remove(subject);
+        if (_terminatedQueued is not null && _terminatedQueued.Remove(subject))
+        {
+            (_terminatedCancelled ??= []).Add(subject);
+        }
+
         return subject;
     }
 
@@ -94,7 +101,14 @@ internal sealed partial class ActorCell
     {
         if (_terminatedQueued is null || !_terminatedQueued.Remove(terminated.ActorRef, out var customMessage))
         {
-            // Unwatched meanwhile, or not a notification of ours: dropped.
+            if (_terminatedCancelled is not null && _terminatedCancelled.Remove(terminated.ActorRef))
+            {
+                // Unwatched after the notification was queued: dropped.
+                return;
+            }
+
+            // Not a notification of our own watch (e.g. forwarded by another actor): an ordinary message.
+            ReceiveMessage(terminated);
             return;
         }
 
@@ -144,5 +158,6 @@ internal sealed partial class ActorCell
 
         _watching = null;
         _terminatedQueued = null;
+        _terminatedCancelled = null;
     }
 }

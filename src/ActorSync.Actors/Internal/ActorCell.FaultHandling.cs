@@ -5,7 +5,7 @@ namespace ActorSync.Actors.Internal;
 internal sealed partial class ActorCell
 {
     private bool _isFailed;
-    private object? _failedMessage;
+    private Envelope _failedEnvelope;
     private IActorRef? _perpetrator;
     private bool _isTerminating;
     private bool _isTerminated;
@@ -25,7 +25,7 @@ internal sealed partial class ActorCell
         }
 
         _isFailed = true;
-        _failedMessage = escalatingChild is null ? _current.Message : null;
+        _failedEnvelope = escalatingChild is null ? _current : default;
         _perpetrator = escalatingChild;
         Mailbox.Suspend();
 
@@ -37,7 +37,7 @@ internal sealed partial class ActorCell
     private void ClearFailed()
     {
         _isFailed = false;
-        _failedMessage = null;
+        _failedEnvelope = default;
         _perpetrator = null;
     }
 
@@ -117,13 +117,15 @@ internal sealed partial class ActorCell
         }
 
         var failedActor = _actor;
-        var message = _failedMessage;
+        var failedEnvelope = _failedEnvelope;
         AbortAwaitedTask();
         CancelReceiveTimeout();
         _timers?.CancelAll();
+        // PreRestart sees the failing message and its Sender (semantics item 15).
+        _current = failedEnvelope;
         try
         {
-            failedActor.PreRestartInternal(cause, message);
+            failedActor.PreRestartInternal(cause, failedEnvelope.Message);
         }
         catch (Exception e)
         {
@@ -133,10 +135,12 @@ internal sealed partial class ActorCell
         {
             // Whatever the stash still holds goes back to the mailbox for the new instance (semantics item 49).
             _stash?.UnstashAll();
+            _current = default;
         }
 
         _actor = null;
         _behaviors.Clear();
+        _behavior = null;
         if (_children.ToDieCount > 0)
         {
             _pendingRecreate = cause;
@@ -281,6 +285,7 @@ internal sealed partial class ActorCell
             _parent.SendSystemMessage(new DeathWatchNotification(_self, existenceConfirmed: true));
             _actor = null;
             _behaviors.Clear();
+            _behavior = null;
             _stash = null;
             _timers = null;
             _current = default;

@@ -18,6 +18,7 @@ internal sealed partial class ActorCell : IUntypedActorContext
     private readonly LocalActorRef _self;
     private readonly IInternalActorRef _parent;
     private readonly List<Receive> _behaviors = new(2);
+    private Receive? _behavior;
     private ActorBase? _actor;
     private Envelope _current;
     private long _invocation;
@@ -89,6 +90,7 @@ internal sealed partial class ActorCell : IUntypedActorContext
     {
         _behaviors.Clear();
         _behaviors.Add(receive);
+        _behavior = receive;
     }
 
     public ActorStash CreateStash() => _stash = new ActorStash(this, Props.StashCapacity);
@@ -104,12 +106,15 @@ internal sealed partial class ActorCell : IUntypedActorContext
         {
             _behaviors.Add(receive);
         }
+
+        _behavior = receive;
     }
 
     public void BecomeStacked(Receive receive)
     {
         ArgumentNullException.ThrowIfNull(receive);
         _behaviors.Add(receive);
+        _behavior = receive;
     }
 
     public void Become(UntypedReceive receive)
@@ -129,6 +134,7 @@ internal sealed partial class ActorCell : IUntypedActorContext
         if (_behaviors.Count > 1)
         {
             _behaviors.RemoveAt(_behaviors.Count - 1);
+            _behavior = _behaviors[^1];
         }
     }
 
@@ -231,7 +237,7 @@ internal sealed partial class ActorCell : IUntypedActorContext
 
     private void ReceiveMessage(object message)
     {
-        if (!_behaviors[^1](message))
+        if (!_behavior!(message))
         {
             _actor!.UnhandledInternal(message);
         }
@@ -290,6 +296,7 @@ internal sealed partial class ActorCell : IUntypedActorContext
     private void NewActorInstance()
     {
         _behaviors.Clear();
+        _behavior = null;
         _newInstanceClaimable = true;
         ActorBase instance;
         try

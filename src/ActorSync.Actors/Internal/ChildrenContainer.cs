@@ -6,11 +6,18 @@ namespace ActorSync.Actors.Internal;
 /// </summary>
 internal sealed class ChildrenContainer
 {
+    // Most actors never have children: the collections are created with the first one.
     private readonly object _lock = new();
-    private readonly Dictionary<string, ChildRestartStats> _children = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _reserved = new(StringComparer.Ordinal);
-    private readonly HashSet<IInternalActorRef> _toDie = [];
+    private Dictionary<string, ChildRestartStats>? _childrenByName;
+    private HashSet<string>? _reservedNames;
+    private HashSet<IInternalActorRef>? _dying;
     private bool _terminating;
+
+    private Dictionary<string, ChildRestartStats> ByName => _childrenByName ??= new(StringComparer.Ordinal);
+
+    private HashSet<string> Reserved => _reservedNames ??= new(StringComparer.Ordinal);
+
+    private HashSet<IInternalActorRef> Dying => _dying ??= [];
 
     public int ToDieCount
     {
@@ -18,7 +25,7 @@ internal sealed class ChildrenContainer
         {
             lock (_lock)
             {
-                return _toDie.Count;
+                return _dying?.Count ?? 0;
             }
         }
     }
@@ -29,7 +36,7 @@ internal sealed class ChildrenContainer
         {
             lock (_lock)
             {
-                return _children.Count == 0;
+                return _childrenByName is null || _childrenByName.Count == 0;
             }
         }
     }
@@ -43,7 +50,7 @@ internal sealed class ChildrenContainer
                 throw new InvalidOperationException($"Cannot create child [{name}] of [{parentPath}]: it is terminating.");
             }
 
-            if (_children.ContainsKey(name) || !_reserved.Add(name))
+            if (ByName.ContainsKey(name) || !Reserved.Add(name))
             {
                 throw new InvalidActorNameException($"Actor name [{name}] is not unique among the children of [{parentPath}].");
             }
@@ -54,7 +61,7 @@ internal sealed class ChildrenContainer
     {
         lock (_lock)
         {
-            _reserved.Remove(name);
+            Reserved.Remove(name);
         }
     }
 
@@ -62,8 +69,8 @@ internal sealed class ChildrenContainer
     {
         lock (_lock)
         {
-            _reserved.Remove(name);
-            _children[name] = new ChildRestartStats(child);
+            Reserved.Remove(name);
+            ByName[name] = new ChildRestartStats(child);
         }
     }
 
@@ -71,7 +78,7 @@ internal sealed class ChildrenContainer
     {
         lock (_lock)
         {
-            return _children.TryGetValue(child.Path.Name, out var stats) && stats.Child.Equals(child) ? stats : null;
+            return ByName.TryGetValue(child.Path.Name, out var stats) && stats.Child.Equals(child) ? stats : null;
         }
     }
 
@@ -79,7 +86,7 @@ internal sealed class ChildrenContainer
     {
         lock (_lock)
         {
-            return _children.TryGetValue(name, out var stats) ? stats.Child : null;
+            return ByName.TryGetValue(name, out var stats) ? stats.Child : null;
         }
     }
 
@@ -87,7 +94,7 @@ internal sealed class ChildrenContainer
     {
         lock (_lock)
         {
-            return child is IInternalActorRef internalRef && _toDie.Contains(internalRef);
+            return child is IInternalActorRef internalRef && Dying.Contains(internalRef);
         }
     }
 
@@ -96,7 +103,7 @@ internal sealed class ChildrenContainer
     {
         lock (_lock)
         {
-            return [.. _children.Values.Select(s => s.Child)];
+            return _childrenByName is null ? [] : [.. _childrenByName.Values.Select(s => s.Child)];
         }
     }
 
@@ -105,7 +112,7 @@ internal sealed class ChildrenContainer
     {
         lock (_lock)
         {
-            return [.. _children.Values.Where(s => !_toDie.Contains(s.Child))];
+            return [.. ByName.Values.Where(s => !Dying.Contains(s.Child))];
         }
     }
 
@@ -113,9 +120,9 @@ internal sealed class ChildrenContainer
     {
         lock (_lock)
         {
-            if (child is IInternalActorRef internalRef && _children.TryGetValue(child.Path.Name, out var stats) && stats.Child.Equals(child))
+            if (child is IInternalActorRef internalRef && ByName.TryGetValue(child.Path.Name, out var stats) && stats.Child.Equals(child))
             {
-                _toDie.Add(internalRef);
+                Dying.Add(internalRef);
             }
         }
     }
@@ -126,12 +133,12 @@ internal sealed class ChildrenContainer
         lock (_lock)
         {
             _terminating |= terminating;
-            foreach (var stats in _children.Values)
+            foreach (var stats in ByName.Values)
             {
-                _toDie.Add(stats.Child);
+                Dying.Add(stats.Child);
             }
 
-            return [.. _toDie];
+            return [.. Dying];
         }
     }
 
@@ -145,10 +152,10 @@ internal sealed class ChildrenContainer
                 return false;
             }
 
-            _toDie.Remove(internalRef);
-            if (_children.TryGetValue(child.Path.Name, out var stats) && stats.Child.Equals(child))
+            Dying.Remove(internalRef);
+            if (ByName.TryGetValue(child.Path.Name, out var stats) && stats.Child.Equals(child))
             {
-                _children.Remove(child.Path.Name);
+                ByName.Remove(child.Path.Name);
                 return true;
             }
 

@@ -75,11 +75,6 @@ internal sealed class PromiseActorRef<T> : ActorRefBase
 
     public override void Tell(object message, IActorRef? sender)
     {
-        if (message is null)
-        {
-            throw new InvalidMessageException("Message is null.");
-        }
-
         var previous = Interlocked.CompareExchange(ref _state, Completed, Pending);
         if (previous == Cancelled)
         {
@@ -88,13 +83,21 @@ internal sealed class PromiseActorRef<T> : ActorRefBase
 
         if (previous != Pending)
         {
-            _system.PublishDeadLetter(message, sender, this);
+            if (message is not null)
+            {
+                _system.PublishDeadLetter(message, sender, this);
+            }
+
             return;
         }
 
         Cleanup();
         switch (message)
         {
+            case null:
+                // A null reply is not an error: the ask completes with default(T) (semantics item 7).
+                _promise.TrySetResult(default!);
+                break;
             case T result:
                 _promise.TrySetResult(result);
                 break;
