@@ -54,7 +54,7 @@ public static class AdminEndpoints
         try
         {
             var (status, _) = await engine.GetStatusAsync(cancellationToken);
-            return TypedResults.Json(status, AdminJsonContext.Default.StatusResponse);
+            return TypedResults.Json(status, AdminJsonContext.Api.StatusResponse);
         }
         catch (EngineUnavailableException unavailable)
         {
@@ -73,7 +73,7 @@ public static class AdminEndpoints
 
             var (status, _) = await engine.GetStatusAsync(cancellationToken);
             return status.Syncs.FirstOrDefault(s => s.Name == name) is { } found
-                ? TypedResults.Json(found, AdminJsonContext.Default.SyncResponse)
+                ? TypedResults.Json(found, AdminJsonContext.Api.SyncResponse)
                 : Error(StatusCodes.Status503ServiceUnavailable, $"sync '{name}' did not answer within {AdminEngine.AskTimeout.TotalSeconds:0} s");
         }
         catch (EngineUnavailableException unavailable)
@@ -110,7 +110,7 @@ public static class AdminEndpoints
 
             LogMessages.AdminCommand(logger, command, name, remote);
             var accepted = await engine.CommandAsync(name, message, context.RequestAborted);
-            return TypedResults.Json(accepted, AdminJsonContext.Default.CommandResponse);
+            return TypedResults.Json(accepted, AdminJsonContext.Api.CommandResponse);
         }
         catch (EngineUnavailableException unavailable)
         {
@@ -128,5 +128,5 @@ public static class AdminEndpoints
     }
 
     private static IResult Error(int statusCode, string message) =>
-        TypedResults.Json(new ErrorResponse(message), AdminJsonContext.Default.ErrorResponse, statusCode: statusCode);
+        TypedResults.Json(new ErrorResponse(message), AdminJsonContext.Api.ErrorResponse, statusCode: statusCode);
 }

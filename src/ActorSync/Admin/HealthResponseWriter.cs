@@ -16,6 +16,6 @@ public static class HealthResponseWriter
                 : [SecretMasker.MaskText(entry.Description ?? entry.Exception?.Message ?? "unhealthy")])
             .ToArray();
         var response = new HealthResponse(report.Status.ToString().ToLowerInvariant(), reasons);
-        return context.Response.WriteAsJsonAsync(response, AdminJsonContext.Default.HealthResponse, contentType: null, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(response, AdminJsonContext.Api.HealthResponse, contentType: null, context.RequestAborted);
     }
 }
