@@ -44,7 +44,10 @@ public sealed class AdminAccess
                 "commands are refused: the admin endpoint listens on a non-loopback address and no admin.token is configured");
     }
 
-    /// <summary>True when <paramref name="authorization"/> is <c>Bearer &lt;token&gt;</c> for the token hashed as <paramref name="tokenHash"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="authorization"/> is <c>Bearer &lt;token&gt;</c> for the token hashed as
+    /// <paramref name="tokenHash"/>.
+    /// </summary>
     public static bool Matches(string? authorization, byte[] tokenHash)
     {
         const string Scheme = "Bearer ";

@@ -40,12 +40,15 @@ public static class AdminEndpoints
         endpoints.MapGet("/metrics", () => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
 
         var syncs = endpoints.MapGroup("/syncs/{sync}");
-        syncs.MapPost("/pause", (string sync, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers) =>
-            CommandAsync(sync, "pause", PauseRequested.Instance, context, engine, access, loggers));
-        syncs.MapPost("/resume", (string sync, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers) =>
-            CommandAsync(sync, "resume", ResumeRequested.Instance, context, engine, access, loggers));
-        syncs.MapPost("/resync", (string sync, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers) =>
-            CommandAsync(sync, "resync", ResyncRequested.Instance, context, engine, access, loggers));
+        foreach (var (command, message) in new (string, object)[]
+                 {
+                     ("pause", PauseRequested.Instance), ("resume", ResumeRequested.Instance), ("resync", ResyncRequested.Instance),
+                 })
+        {
+            syncs.MapPost("/" + command, (string sync, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers) =>
+                CommandAsync(sync, command, message, context, engine, access, loggers));
+        }
+
         return endpoints;
     }
 

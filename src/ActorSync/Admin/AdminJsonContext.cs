@@ -21,5 +21,6 @@ public sealed partial class AdminJsonContext : JsonSerializerContext
     /// embedded in HTML.
     /// </summary>
     // Built on first use: static initializers in the generated half of this class run in no defined order with this one.
-    public static AdminJsonContext Api => _api ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    public static AdminJsonContext Api =>
+        _api ??= new(new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

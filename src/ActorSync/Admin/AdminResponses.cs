@@ -49,7 +49,8 @@ public sealed record SyncResponse(
         status.LastError is { } error ? new SyncErrorResponse(SecretMasker.MaskText(error.Message), error.At) : null,
         status.LastAppliedAt,
         status.Snapshot is { } snapshot
-            ? new SnapshotResponse(snapshot.RowsCopied, snapshot.RowsEstimated, snapshot.RowsPerSecond, snapshot.Eta is { } eta ? Math.Round(eta.TotalSeconds, 1) : null)
+            ? new SnapshotResponse(
+                snapshot.RowsCopied, snapshot.RowsEstimated, snapshot.RowsPerSecond, snapshot.Eta is { } eta ? Math.Round(eta.TotalSeconds, 1) : null)
             : null);
 }
 

@@ -22,7 +22,10 @@ public sealed class PrometheusExporter : IDisposable
     private readonly MeterListener _listener;
     private readonly ConcurrentDictionary<string, Family> _families = new(StringComparer.Ordinal);
 
-    /// <summary>Listens to the <c>ActorSync</c> meter of this host (created by its <paramref name="meterFactory"/>), not to other engines' in the process.</summary>
+    /// <summary>
+    /// Listens to the <c>ActorSync</c> meter of this host (created by its <paramref name="meterFactory"/>), not to the
+    /// meters of other engines in the same process.
+    /// </summary>
     public PrometheusExporter(IMeterFactory meterFactory, ActorSyncMetrics metrics)
         : this(meter => meter.Name == ActorSyncMetrics.MeterName && ReferenceEquals(meter.Scope, meterFactory))
     {
@@ -99,7 +102,9 @@ public sealed class PrometheusExporter : IDisposable
 
     // Label values escape backslash, double quote and line feed; HELP text escapes backslash and line feed.
     private static string EscapeLabel(string value) =>
-        value.Replace("\\", @"\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", @"\n", StringComparison.Ordinal);
+        value.Replace("\\", @"\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", @"\n", StringComparison.Ordinal);
 
     private static string EscapeHelp(string value) =>
         value.Replace("\\", @"\\", StringComparison.Ordinal).Replace("\n", @"\n", StringComparison.Ordinal);
@@ -120,7 +125,8 @@ public sealed class PrometheusExporter : IDisposable
                 : generic == typeof(Histogram<>) ? Kind.Histogram
                 : null;
             return kind is { } known
-                ? new Family(Sanitize(instrument.Name, colons: true), known, instrument.Description ?? "", known == Kind.Histogram ? Boundaries(instrument) : null)
+                ? new Family(
+                    Sanitize(instrument.Name, colons: true), known, instrument.Description ?? "", known == Kind.Histogram ? Boundaries(instrument) : null)
                 : null;
         }
 

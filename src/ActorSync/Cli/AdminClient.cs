@@ -67,7 +67,8 @@ public sealed class AdminClient : IDisposable
 
         if (ToClientAddress(text) is not { } address)
         {
-            await error.WriteLineAsync($"'{text}' is not an http:// or https:// address, such as http://127.0.0.1:8080".AsMemory(), cancellationToken);
+            await error.WriteLineAsync(
+                $"'{text}' is not an http:// or https:// address, such as http://127.0.0.1:8080".AsMemory(), cancellationToken);
             return (null, null);
         }
 
@@ -77,7 +78,9 @@ public sealed class AdminClient : IDisposable
     /// <summary>The address a client uses for a listening address: wildcards become loopback.</summary>
     public static Uri? ToClientAddress(string listening)
     {
-        var text = listening.Trim().Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://+", "://127.0.0.1", StringComparison.Ordinal);
+        var text = listening.Trim()
+            .Replace("://*", "://127.0.0.1", StringComparison.Ordinal)
+            .Replace("://+", "://127.0.0.1", StringComparison.Ordinal);
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             return null;

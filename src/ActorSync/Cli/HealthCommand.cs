@@ -16,7 +16,11 @@ public static class HealthCommand
     {
         var url = AdminClient.CreateUrlOption();
         var config = CliConfig.CreateOption();
-        var command = new Command("health", "Check that the running service is ready (listener connected, every sync started).") { url, config };
+        var command = new Command(
+            "health", "Check that the running service is ready: listener connected, every sync started (exit 0 ready, 1 not ready, 3 unreachable).")
+        {
+            url, config,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (client, _) = await AdminClient.CreateAsync(parseResult, url, config, cancellationToken);
@@ -39,12 +43,14 @@ public static class HealthCommand
                 if (answer.Status == HttpStatusCode.OK && report is not null)
                 {
                     var output = parseResult.InvocationConfiguration.Output;
-                    await output.WriteLineAsync(string.Join("\n", report.Reasons.Prepend(report.Status == "healthy" ? "ready" : $"ready ({report.Status})")).AsMemory(), cancellationToken);
+                    var verdict = report.Status == "healthy" ? "ready" : $"ready ({report.Status})";
+                    await output.WriteLineAsync(string.Join("\n", report.Reasons.Prepend(verdict)).AsMemory(), cancellationToken);
                     return ExitCodes.Ok;
                 }
 
                 var reasons = report?.Reasons is { Count: > 0 } listed ? listed : [answer.ErrorMessage];
-                await error.WriteLineAsync(string.Join("\n", reasons.Prepend($"not ready (HTTP {(int?)answer.Status}):")).AsMemory(), cancellationToken);
+                var heading = $"not ready (HTTP {(int?)answer.Status}):";
+                await error.WriteLineAsync(string.Join("\n", reasons.Prepend(heading)).AsMemory(), cancellationToken);
                 return ExitCodes.Failure;
             }
         });

@@ -20,7 +20,11 @@ public static class StatusCommand
         var url = AdminClient.CreateUrlOption();
         var json = new Option<bool>("--json") { Description = "Print the JSON of GET /status as the service returned it." };
         var config = CliConfig.CreateOption();
-        var command = new Command("status", "Show what every sync of the running service is doing.") { url, json, config };
+        var command = new Command(
+            "status", "Show what every sync of the running service is doing (exit 1 when one is failing, 3 when the service cannot be reached).")
+        {
+            url, json, config,
+        };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var (client, _) = await AdminClient.CreateAsync(parseResult, url, config, cancellationToken);
@@ -42,7 +46,8 @@ public static class StatusCommand
 
                 if (answer.Status != HttpStatusCode.OK || Parse(answer.Body) is not { } status)
                 {
-                    await error.WriteLineAsync($"{client.BaseAddress}status answered {(int?)answer.Status}: {answer.ErrorMessage}".AsMemory(), cancellationToken);
+                    await error.WriteLineAsync(
+                        $"{client.BaseAddress}status answered {(int?)answer.Status}: {answer.ErrorMessage}".AsMemory(), cancellationToken);
                     return ExitCodes.Failure;
                 }
 
@@ -91,11 +96,13 @@ public static class StatusCommand
         }
 
         var listener = status.Listener;
+        var lastNotification = listener.LastNotificationAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never";
+        var pools = status.Pools.Select(p => FormattableString.Invariant($"{p.Database}/{p.Role} {p.Leased}/{p.Max}"));
         text.Append('\n')
             .Append("listener: ").Append(listener.Connected ? "connected" : "NOT CONNECTED")
-            .Append(", last notification ").Append(listener.LastNotificationAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "never")
+            .Append(", last notification ").Append(lastNotification)
             .Append(", ").Append(listener.Reconnects.ToString(CultureInfo.InvariantCulture)).Append(" reconnect(s)\n")
-            .Append("pools:    ").Append(string.Join(", ", status.Pools.Select(p => FormattableString.Invariant($"{p.Database}/{p.Role} {p.Leased}/{p.Max}")))).Append('\n')
+            .Append("pools:    ").Append(string.Join(", ", pools)).Append('\n')
             .Append("version:  ").Append(status.Version);
         return text.ToString();
     }

@@ -62,11 +62,13 @@ public static class SyncCommandCommands
 
                 if (answer.Status == HttpStatusCode.OK && Parse(answer.Body) is { } accepted)
                 {
-                    await parseResult.InvocationConfiguration.Output.WriteLineAsync($"sync {accepted.Sync}: {accepted.State}".AsMemory(), cancellationToken);
+                    var output = parseResult.InvocationConfiguration.Output;
+                    await output.WriteLineAsync($"sync {accepted.Sync}: {accepted.State}".AsMemory(), cancellationToken);
                     return ExitCodes.Ok;
                 }
 
-                await error.WriteLineAsync($"{name} {syncName} refused (HTTP {(int?)answer.Status}): {answer.ErrorMessage}".AsMemory(), cancellationToken);
+                await error.WriteLineAsync(
+                    $"{name} {syncName} refused (HTTP {(int?)answer.Status}): {answer.ErrorMessage}".AsMemory(), cancellationToken);
                 return ExitCodes.Failure;
             }
         });
