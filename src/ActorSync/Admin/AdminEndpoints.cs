@@ -1,15 +1,135 @@
+using ActorSync.Actors;
+using ActorSync.Logging;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ActorSync.Admin;
 
-/// <summary>The admin HTTP endpoint's routes (issue 7).</summary>
+/// <summary>
+/// The admin HTTP endpoint's routes (issue 7; DESIGN.md, "Surfaces"): status, health, metrics and the sync commands.
+/// Needs <see cref="AdminServiceCollectionExtensions.AddActorSyncAdmin"/>. Every error is JSON <c>{"error": ...}</c>.
+/// </summary>
 public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapActorSyncAdmin(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+        // Resolved now, before the host starts, so the exporter listens from the first measurement on.
+        var services = endpoints.ServiceProvider;
+        var exporter = services.GetRequiredService<PrometheusExporter>();
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => LogListening(services));
+
+        endpoints.MapGet("/status", GetStatusAsync);
+        endpoints.MapGet("/status/{sync}", GetSyncStatusAsync);
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(AdminServiceCollectionExtensions.LiveTag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadinessHealthCheck.Tag),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        endpoints.MapGet("/metrics", () => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
+
+        var syncs = endpoints.MapGroup("/syncs/{sync}");
+        foreach (var (command, message) in new (string, object)[]
+                 {
+                     ("pause", PauseRequested.Instance), ("resume", ResumeRequested.Instance), ("resync", ResyncRequested.Instance),
+                 })
+        {
+            syncs.MapPost("/" + command, (string sync, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers) =>
+                CommandAsync(sync, command, message, context, engine, access, loggers));
+        }
+
         return endpoints;
     }
+
+    private static async Task<IResult> GetStatusAsync(AdminEngine engine, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (status, _) = await engine.GetStatusAsync(cancellationToken);
+            return TypedResults.Json(status, AdminJsonContext.Api.StatusResponse);
+        }
+        catch (EngineUnavailableException unavailable)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, unavailable.Message);
+        }
+    }
+
+    private static async Task<IResult> GetSyncStatusAsync(string sync, AdminEngine engine, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (engine.FindSync(sync) is not { } name)
+            {
+                return Error(StatusCodes.Status404NotFound, $"no sync named '{sync}'");
+            }
+
+            var (status, _) = await engine.GetStatusAsync(cancellationToken);
+            return status.Syncs.FirstOrDefault(s => s.Name == name) is { } found
+                ? TypedResults.Json(found, AdminJsonContext.Api.SyncResponse)
+                : Error(StatusCodes.Status503ServiceUnavailable, $"sync '{name}' did not answer within {AdminEngine.AskTimeout.TotalSeconds:0} s");
+        }
+        catch (EngineUnavailableException unavailable)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, unavailable.Message);
+        }
+    }
+
+    private static async Task<IResult> CommandAsync(
+        string sync, string command, object message, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(AdminEndpoints));
+        var remote = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+        // Access first: a caller without the right to command learns nothing, not even which syncs exist.
+        var verdict = access.Check(context.Request);
+        if (!verdict.IsAllowed)
+        {
+            LogMessages.AdminCommandRefused(logger, command, remote, verdict.StatusCode, verdict.Refusal!);
+            if (verdict.StatusCode == StatusCodes.Status401Unauthorized)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+
+            return Error(verdict.StatusCode, verdict.Refusal!);
+        }
+
+        try
+        {
+            if (engine.FindSync(sync) is not { } name)
+            {
+                return Error(StatusCodes.Status404NotFound, $"no sync named '{sync}'");
+            }
+
+            LogMessages.AdminCommand(logger, command, name, remote);
+            var accepted = await engine.CommandAsync(name, message, context.RequestAborted);
+            return TypedResults.Json(accepted, AdminJsonContext.Api.CommandResponse);
+        }
+        catch (EngineUnavailableException unavailable)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, unavailable.Message);
+        }
+    }
+
+    // Once Kestrel has bound: the real addresses (port 0 resolved) and what guards the commands there.
+    private static void LogListening(IServiceProvider services)
+    {
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        LogMessages.AdminListening(
+            services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AdminEndpoints)),
+            string.Join(", ", addresses), services.GetRequiredService<AdminAccess>().Describe());
+    }
+
+    private static IResult Error(int statusCode, string message) =>
+        TypedResults.Json(new ErrorResponse(message), AdminJsonContext.Api.ErrorResponse, statusCode: statusCode);
 }

@@ -14,6 +14,12 @@ public static class ActorSyncCli
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(UninstallCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
+        foreach (var command in SyncCommandCommands.Create())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 

@@ -56,6 +56,9 @@ public static class ActorSyncHost
         var builder = WebApplication.CreateSlimBuilder();
         (configureLogging ?? (l => l.AddActorSyncConsole()))(builder.Logging);
         builder.Services.AddActorSyncEngine(configuration);
+        builder.Services.AddActorSyncAdmin(configuration);
+
+        // Loopback by default (admin.url); port 0 picks a free port, reported by the "Admin endpoint listening" line.
         builder.WebHost.UseUrls(configuration.Options.Admin.Url);
         var app = builder.Build();
         app.MapActorSyncAdmin();

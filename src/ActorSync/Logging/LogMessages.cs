@@ -4,7 +4,7 @@ namespace ActorSync.Logging;
 
 /// <summary>
 /// Every log line ActorSync writes, as source-generated methods (Npgsql's pattern). Event ids by area: 1xxx service,
-/// 2xxx capture, 3xxx replicators, 4xxx listener, 5xxx pools, 6xxx supervision. Information for lifecycle, Debug for
+/// 2xxx capture, 3xxx replicators, 4xxx listener, 5xxx pools, 6xxx supervision, 7xxx admin endpoint. Information for lifecycle, Debug for
 /// per-batch detail, Warning for a retry, Error for a failing sync. No line carries a password or connection string.
 /// </summary>
 public static partial class LogMessages
@@ -65,4 +65,13 @@ public static partial class LogMessages
 
     [LoggerMessage(6000, LogLevel.Warning, "{Actor} failed and is restarted: {Error}")]
     public static partial void ActorRestarting(ILogger logger, string actor, string error);
+
+    [LoggerMessage(7000, LogLevel.Information, "Admin endpoint listening on {Addresses}; commands: {Protection}")]
+    public static partial void AdminListening(ILogger logger, string addresses, string protection);
+
+    [LoggerMessage(7001, LogLevel.Information, "Admin: {Command} of sync {Sync} requested from {Remote}")]
+    public static partial void AdminCommand(ILogger logger, string command, string sync, string remote);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Admin: {Command} from {Remote} refused with {StatusCode}: {Reason}")]
+    public static partial void AdminCommandRefused(ILogger logger, string command, string remote, int statusCode, string reason);
 }

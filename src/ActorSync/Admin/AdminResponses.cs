@@ -1,0 +1,85 @@
+using ActorSync.Actors;
+using ActorSync.Configuration;
+
+namespace ActorSync.Admin;
+
+/// <summary><c>GET /status</c>: every sync, the listeners taken together, every pool, and the version (issue 7).</summary>
+public sealed record StatusResponse(IReadOnlyList<SyncResponse> Syncs, ListenerResponse Listener, IReadOnlyList<PoolResponse> Pools, string Version)
+{
+    /// <summary>
+    /// The answer for what the actors reported. <paramref name="sourceDatabases"/> are the databases that must have a
+    /// listener: one that did not answer in time counts as not connected rather than being left out of the verdict.
+    /// </summary>
+    public static StatusResponse From(EngineStatus status, IEnumerable<string> sourceDatabases) => new(
+        status.Syncs.Select(SyncResponse.From).ToArray(),
+        ListenerResponse.From(status.Listeners, sourceDatabases),
+        status.Pools.Select(p => new PoolResponse(p.Database, p.Role, p.Leased, p.Max)).ToArray(),
+        status.Version);
+}
+
+/// <summary>
+/// One sync in <c>GET /status</c> and <c>GET /status/{sync}</c>: exactly these fields. <see cref="LagSeconds"/> is the
+/// age of the oldest change not yet applied, 0 when nothing is pending, never null.
+/// </summary>
+public sealed record SyncResponse(
+    string Name,
+    string Source,
+    string Target,
+    string State,
+    long RowsApplied,
+    long BatchesApplied,
+    long PendingRows,
+    double LagSeconds,
+    int Restarts,
+    SyncErrorResponse? LastError,
+    DateTimeOffset? LastAppliedAt,
+    SnapshotResponse? Snapshot)
+{
+    public static SyncResponse From(SyncStatus status) => new(
+        status.Name,
+        status.Source,
+        status.Target,
+        status.State,
+        status.RowsApplied,
+        status.BatchesApplied,
+        status.PendingRows,
+        status.LagSeconds,
+        status.Restarts,
+        // Error texts never carry a password (ErrorText); masking again costs nothing and guards the HTTP surface.
+        status.LastError is { } error ? new SyncErrorResponse(SecretMasker.MaskText(error.Message), error.At) : null,
+        status.LastAppliedAt,
+        status.Snapshot is { } snapshot
+            ? new SnapshotResponse(
+                snapshot.RowsCopied, snapshot.RowsEstimated, snapshot.RowsPerSecond, snapshot.Eta is { } eta ? Math.Round(eta.TotalSeconds, 1) : null)
+            : null);
+}
+
+/// <summary>A sync's last failure: what went wrong and when.</summary>
+public sealed record SyncErrorResponse(string Message, DateTimeOffset At);
+
+/// <summary>Snapshot progress; <see cref="Eta"/> is in seconds, null while there is no copy rate yet.</summary>
+public sealed record SnapshotResponse(long RowsCopied, long RowsEstimated, double RowsPerSecond, double? Eta);
+
+/// <summary>
+/// The listeners (one per source database) as one: connected when every one is, the latest notification of any, and
+/// the reconnects of all.
+/// </summary>
+public sealed record ListenerResponse(bool Connected, DateTimeOffset? LastNotificationAt, int Reconnects)
+{
+    public static ListenerResponse From(IReadOnlyList<ListenerStatus> listeners, IEnumerable<string> sourceDatabases) => new(
+        sourceDatabases.All(database => listeners.Any(l => l.Database == database && l.Connected)) && listeners.All(l => l.Connected),
+        listeners.Max(l => l.LastNotificationAt),
+        listeners.Sum(l => l.Reconnects));
+}
+
+/// <summary>One connection pool: a database in a read or write role, its leases out and its bound.</summary>
+public sealed record PoolResponse(string Database, string Role, int Leased, int Max);
+
+/// <summary>The answer to <c>POST /syncs/{sync}/pause|resume|resync</c>: what the sync does now.</summary>
+public sealed record CommandResponse(string Sync, string State);
+
+/// <summary>The body of every admin error (4xx, 503).</summary>
+public sealed record ErrorResponse(string Error);
+
+/// <summary><c>GET /health/live</c> and <c>/health/ready</c>: <c>healthy</c>, <c>degraded</c> or <c>unhealthy</c>, and why.</summary>
+public sealed record HealthResponse(string Status, IReadOnlyList<string> Reasons);

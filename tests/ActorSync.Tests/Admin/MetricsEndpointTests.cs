@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ActorSync.Actors;
+using ActorSync.Tests.Support;
+
+namespace ActorSync.Tests.Admin;
+
+/// <summary><c>GET /metrics</c> on the real endpoint after real batches: Prometheus text format, per sync, pool and listener (issue 7).</summary>
+public sealed partial class MetricsEndpointTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
+{
+    [Fact]
+    public async Task Metrics_after_batches_count_what_status_reports_in_prometheus_text_format()
+    {
+        await database.ExecuteAsync("""
+            CREATE TABLE measured (id int PRIMARY KEY, v text);
+            CREATE TABLE measured_copy (id int PRIMARY KEY, v text);
+            CREATE TABLE quiet (id int PRIMARY KEY);
+            CREATE TABLE quiet_copy (id int PRIMARY KEY);
+            """);
+        await using var host = await AdminHost.StartAsync(
+            new Dictionary<string, string> { ["src"] = database.ConnectionString },
+            [
+                "{ name = measured, source = \"src:public.measured\", target = \"src:public.measured_copy\", batch-size = 100 }",
+                "{ name = quiet, source = \"src:public.quiet\", target = \"src:public.quiet_copy\" }",
+            ]);
+        await host.WaitForStateAsync("measured", SyncStates.Idle);
+        await host.WaitForStateAsync("quiet", SyncStates.Idle);
+
+        await database.ExecuteAsync("INSERT INTO measured SELECT g, 'v' FROM generate_series(1, 250) g");
+        await database.ExecuteAsync("DELETE FROM measured WHERE id <= 50");
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "measured", database.DataSource, "measured_copy", "id"));
+        var status = await host.WaitForStateAsync("measured", SyncStates.Idle);
+        var rows = status.GetProperty("rowsApplied").GetInt64();
+        var batches = status.GetProperty("batchesApplied").GetInt64();
+        Assert.True(batches >= 3, $"250 changes in batches of 100 take at least 3 batches, not {batches}");
+
+        using var response = await host.Client.GetAsync("metrics");
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        var text = await response.Content.ReadAsStringAsync();
+        var samples = Parse(text);
+
+        Assert.Equal(rows, samples["actorsync_rows_applied_total{sync=\"measured\"}"]);
+        Assert.Equal(batches, samples["actorsync_batches_total{sync=\"measured\"}"]);
+        Assert.Equal(0, samples["actorsync_restarts_total{sync=\"measured\"}"]);
+        Assert.Equal(0, samples["actorsync_pending_rows{sync=\"measured\"}"]);
+        Assert.Equal(0, samples["actorsync_lag_seconds{sync=\"measured\"}"]);
+        Assert.Equal(batches, samples["actorsync_apply_seconds_count{sync=\"measured\"}"]);
+        Assert.Equal(batches, samples["actorsync_apply_seconds_bucket{sync=\"measured\",le=\"+Inf\"}"]);
+        Assert.True(samples["actorsync_apply_seconds_sum{sync=\"measured\"}"] > 0);
+        var buckets = samples.Where(s => s.Key.StartsWith("actorsync_apply_seconds_bucket{sync=\"measured\"", StringComparison.Ordinal)).Select(s => s.Value).ToArray();
+        Assert.Equal(15, buckets.Length);
+        Assert.Equal(buckets.Order(), buckets);
+
+        // A sync that never applied anything is there from the start, at zero.
+        Assert.Equal(0, samples["actorsync_rows_applied_total{sync=\"quiet\"}"]);
+        Assert.Equal(0, samples["actorsync_batches_total{sync=\"quiet\"}"]);
+        Assert.Equal(0, samples["actorsync_apply_seconds_count{sync=\"quiet\"}"]);
+
+        Assert.Equal(0, samples["actorsync_listener_reconnects_total{database=\"src\"}"]);
+        Assert.Equal(10, samples["actorsync_pool_max{database=\"src\",role=\"read\"}"]);
+        Assert.Equal(10, samples["actorsync_pool_max{database=\"src\",role=\"write\"}"]);
+        Assert.InRange(samples["actorsync_pool_leased{database=\"src\",role=\"write\"}"], 0, 10);
+
+        var types = TypeLine().Matches(text).Select(m => (Name: m.Groups[1].Value, Type: m.Groups[2].Value)).ToArray();
+        Assert.Equal(types.Length, types.Select(t => t.Name).Distinct().Count());
+        Assert.Equal(
+            [
+                ("actorsync_apply_seconds", "histogram"), ("actorsync_batches_total", "counter"), ("actorsync_lag_seconds", "gauge"),
+                ("actorsync_listener_reconnects_total", "counter"), ("actorsync_pending_rows", "gauge"), ("actorsync_pool_leased", "gauge"),
+                ("actorsync_pool_max", "gauge"), ("actorsync_restarts_total", "counter"), ("actorsync_rows_applied_total", "counter"),
+            ],
+            types);
+        Assert.Equal(types.Length, HelpLine().Matches(text).Count);
+    }
+
+    /// <summary>Every sample line, by name and labels; fails on any line that is not a comment or a well-formed sample.</summary>
+    private static Dictionary<string, double> Parse(string text)
+    {
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('#')))
+        {
+            var match = SampleLine().Match(line);
+            Assert.True(match.Success, $"not a sample line: {line}");
+            samples.Add(match.Groups[1].Value, match.Groups[2].Value == "+Inf" ? double.PositiveInfinity : double.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+        }
+
+        return samples;
+    }
+
+    [GeneratedRegex("""^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*")*\})?) (\S+)$""")]
+    private static partial Regex SampleLine();
+
+    [GeneratedRegex("^# TYPE (\\S+) (counter|gauge|histogram|summary|untyped)$", RegexOptions.Multiline)]
+    private static partial Regex TypeLine();
+
+    [GeneratedRegex("^# HELP (\\S+) .+$", RegexOptions.Multiline)]
+    private static partial Regex HelpLine();
+}
