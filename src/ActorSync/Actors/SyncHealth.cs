@@ -13,6 +13,12 @@ public sealed class SyncHealth
 
     public DateTimeOffset? LastAppliedAt { get; private set; }
 
+    /// <summary>
+    /// The bound for the next batch when it is lower than the configured one: a batch that ran into the apply timeout is
+    /// retried with half as many changes, and the bound returns to the configured size after a success.
+    /// </summary>
+    public int? BatchLimit { get; set; }
+
     /// <summary>A resync was asked for and not done yet; kept across restarts so it is also the way out of a failure.</summary>
     public bool ResyncRequested { get; set; }
 

@@ -26,7 +26,7 @@ public sealed partial class TableReplicatorActor
 
     private sealed record Rechecked(bool HasPending);
 
-    private sealed record WorkFailed(Exception Error);
+    private sealed record WorkFailed(Exception Error, int BatchLimit = 0);
 
     private sealed record PollDue
     {

@@ -65,7 +65,16 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         Receive<BatchDone>(OnBatchDone);
         Receive<ArmAnswered>(OnArmAnswered);
         Receive<Rechecked>(OnRechecked);
-        Receive<WorkFailed>(failed => throw new SyncFailedException(_sync.Name, failed.Error));
+        Receive<WorkFailed>(failed =>
+        {
+            if (failed.Error is Npgsql.PostgresException { SqlState: "57014" } && failed.BatchLimit > 1)
+            {
+                // Cancelled by the apply timeout: the retry takes a smaller batch rather than the same one forever.
+                _health.BatchLimit = failed.BatchLimit / 2;
+            }
+
+            throw new SyncFailedException(_sync.Name, failed.Error);
+        });
         Receive<ChangesPending>(_ =>
         {
             _armed = false; // the listener released the lock before forwarding the wake-up
@@ -209,7 +218,9 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
         Timers.Cancel("poll");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        ApplyBatchAsync(_plan, _sync.BatchSize, _stopping.Token).PipeTo(Self, success: r => new BatchDone(r, clock.Elapsed), failure: e => new WorkFailed(e));
+        var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
+        ApplyBatchAsync(_plan, limit, _stopping.Token).PipeTo(
+            Self, success: r => new BatchDone(r, clock.Elapsed), failure: e => new WorkFailed(e, limit));
     }
 
     private void OnBatchDone(BatchDone done)
@@ -218,6 +229,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         var result = done.Result;
         if (!result.IsEmpty)
         {
+            _health.BatchLimit = null;
             _state = SyncStates.Streaming;
             _health.RecordBatch(result);
             _metrics.BatchApplied(_sync.Name, result, done.Elapsed);

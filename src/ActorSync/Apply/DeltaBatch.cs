@@ -30,13 +30,11 @@ internal sealed class DeltaBatch
 
     public bool IsEmpty => Rows == 0;
 
-    /// <summary>The largest batch: each batch joins the delta with the source once, so a backlog of a million changes
-    /// costs one pass instead of two hundred; the rows themselves are streamed, only sequence numbers are held.</summary>
-    public const int MaxBatchSize = 1_000_000;
-
     /// <summary>
-    /// Reads the next batch: <paramref name="batchSize"/> delta rows, or more when a backlog is waiting (the span of
-    /// pending sequence numbers, two index probes, sizes the batch up to <see cref="MaxBatchSize"/>).
+    /// Reads the next batch: every pending delta row, up to <paramref name="batchSize"/>. Each batch joins the delta with
+    /// the source once, so a large bound lets a backlog of a million changes cost one pass instead of hundreds; the rows
+    /// are streamed, only the batch's sequence numbers are held in memory. Two index probes on the sequence first tell
+    /// whether anything is pending at all.
     /// </summary>
     public static async Task<DeltaBatch> ReadAsync(
         SyncPlan plan, NpgsqlConnection connection, NpgsqlTransaction transaction, int batchSize, CancellationToken cancellationToken)
@@ -49,7 +47,7 @@ internal sealed class DeltaBatch
                 return new DeltaBatch(0, 0, false, SeqRanges.Empty, null);
             }
 
-            batchSize = (int)Math.Clamp(pending, batchSize, Math.Max(batchSize, MaxBatchSize));
+            batchSize = (int)Math.Clamp(pending, 1, batchSize);
         }
 
         var seqs = new List<long>(Math.Min(batchSize, 1 << 16));

@@ -34,8 +34,12 @@ public sealed class DatabaseOptions
 /// <summary><c>actorsync.defaults</c>; each value can be overridden per sync.</summary>
 public sealed class SyncDefaultsOptions
 {
-    /// <summary><c>batch-size</c>: delta rows (changed keys) applied per target transaction.</summary>
-    public int BatchSize { get; set; } = 5000;
+    /// <summary>
+    /// <c>batch-size</c>: the most changes applied in one target transaction. A batch takes whatever is pending up to
+    /// this bound, so quiet syncs apply small batches and a backlog goes in few passes; lower it to keep target
+    /// transactions short.
+    /// </summary>
+    public int BatchSize { get; set; } = 1_000_000;
 
     /// <summary><c>poll-interval</c>: how often an idle replicator checks its delta even without a wake-up.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
