@@ -15,7 +15,9 @@ CREATE TABLE IF NOT EXISTS actorsync.sync_state (
     source_columns      text[],
     updated_at          timestamptz NOT NULL DEFAULT now()
 );
--- source_columns ("name type" of each source column the sync was planned for) is how a schema change is noticed.
+-- source_columns ("name" type of each source column the sync was planned for) is how a schema change is noticed.
+-- Upgrades: columns added by later versions are added here too, so an existing installation keeps working.
+ALTER TABLE actorsync.sync_state ADD COLUMN IF NOT EXISTS source_columns text[];
 CREATE TABLE IF NOT EXISTS actorsync.snapshot_ranges (
     sync_name   text NOT NULL REFERENCES actorsync.sync_state ON DELETE CASCADE,
     range_no    integer NOT NULL,

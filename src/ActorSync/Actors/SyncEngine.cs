@@ -45,7 +45,9 @@ public sealed class SyncEngine : IAsyncDisposable
             state.LoggerFactory.CreateLogger<SyncEngine>(), Version, state.Syncs.Count,
             state.Syncs.SelectMany(s => new[] { s.Source.Database, s.Target.Database }).Distinct().Count());
         var guardian = system.ActorOf(Props.Create(() => new SyncGuardianActor(state)), "syncs");
-        return new SyncEngine(system, guardian, state);
+        var engine = new SyncEngine(system, guardian, state);
+        system.RegisterOnTermination(() => LogMessages.EngineStopped(engine._logger));
+        return engine;
     }
 
     /// <summary>Asks every actor for its status, in parallel; an actor that does not answer in time is left out.</summary>
@@ -72,11 +74,7 @@ public sealed class SyncEngine : IAsyncDisposable
             : null;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await System.Terminate();
-        LogMessages.EngineStopped(_logger);
-    }
+    public async ValueTask DisposeAsync() => await System.Terminate();
 
     private static async Task<T?> AskOrDefault<T>(IActorRef actor, object message, TimeSpan timeout, CancellationToken cancellationToken)
         where T : class

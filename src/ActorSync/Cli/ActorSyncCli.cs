@@ -32,6 +32,8 @@ public static class ActorSyncCli
         {
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
+            // Failures are reported below in one line, never as a stack trace.
+            EnableDefaultExceptionHandler = false,
         };
         if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
         {
@@ -44,6 +46,18 @@ public static class ActorSyncCli
             return ExitCodes.BadInput;
         }
 
-        return await parseResult.InvokeAsync(configuration);
+        try
+        {
+            return await parseResult.InvokeAsync(configuration);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Failure;
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            await configuration.Error.WriteLineAsync($"actorsync: {Configuration.SecretMasker.MaskText(Actors.ErrorText.Describe(failure))}");
+            return ExitCodes.Failure;
+        }
     }
 }

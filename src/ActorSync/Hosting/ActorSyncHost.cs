@@ -1,4 +1,5 @@
 using ActorSync.Actors;
+using ActorSync.Actors.Hosting;
 using ActorSync.Admin;
 using ActorSync.Configuration;
 using ActorSync.Metrics;
@@ -22,7 +23,15 @@ public static class ActorSyncHost
         services.AddMetrics();
         services.AddSingleton(provider => new ActorSyncMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<EngineAccessor>();
-        services.AddHostedService<EngineHostedService>();
+
+        // The kernel's hosting (as Akka.Hosting): the actor system starts with the host, runs CoordinatedShutdown when
+        // it stops, and stops the host (exit code 1) if it terminates on its own after a fatal failure.
+        services.AddActorSystem("actorsync", (builder, provider) => builder.WithActors((system, registry) =>
+        {
+            var engine = SyncEngine.Start(system, provider.GetRequiredService<EngineState>());
+            registry.Register<SyncGuardianActor>(engine.Guardian);
+            provider.GetRequiredService<EngineAccessor>().Engine = engine;
+        }));
         return services;
     }
 

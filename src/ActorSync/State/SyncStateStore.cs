@@ -12,19 +12,25 @@ public static class SyncStateStore
     /// <summary>Reads the sync's state, or null when it has never run against this target.</summary>
     public static async Task<SyncState?> ReadAsync(NpgsqlConnection target, string sync, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT config_fingerprint, snapshot_status, paused, rows_estimated, source_columns FROM actorsync.sync_state WHERE sync_name = $1",
-            target);
+        // Read as JSON, so a state table written by an older or newer version (fewer or more columns) still reads.
+        await using var command = new NpgsqlCommand("SELECT row_to_json(s)::text FROM actorsync.sync_state s WHERE sync_name = $1", target);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = sync });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
+        if (await command.ExecuteScalarAsync(cancellationToken) is not string json)
         {
             return null;
         }
 
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var row = document.RootElement;
+        string? Text(string name) => row.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
         return new SyncState(
-            reader.GetString(0), ParseStatus(reader.GetString(1)), reader.GetBoolean(2), reader.IsDBNull(3) ? null : reader.GetInt64(3),
-            reader.IsDBNull(4) ? null : reader.GetFieldValue<string[]>(4));
+            Text("config_fingerprint") ?? "",
+            ParseStatus(Text("snapshot_status") ?? "pending"),
+            row.TryGetProperty("paused", out var paused) && paused.ValueKind == System.Text.Json.JsonValueKind.True,
+            row.TryGetProperty("rows_estimated", out var estimated) && estimated.ValueKind == System.Text.Json.JsonValueKind.Number ? estimated.GetInt64() : null,
+            row.TryGetProperty("source_columns", out var columns) && columns.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? columns.EnumerateArray().Select(c => c.GetString()!).ToArray()
+                : null);
     }
 
     /// <summary>
