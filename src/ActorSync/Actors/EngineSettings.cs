@@ -1,4 +1,3 @@
-using ActorSync.Capture;
 using ActorSync.Configuration;
 
 namespace ActorSync.Actors;
@@ -7,8 +6,6 @@ namespace ActorSync.Actors;
 public sealed record EngineSettings
 {
     public BackoffSettings Backoff { get; init; } = new();
-
-    public CaptureMode CaptureMode { get; init; } = CaptureMode.Row;
 
     /// <summary>How long a replicator waits for the listener to arm its wake-up (it polls if the answer is late).</summary>
     public TimeSpan ListenerAskTimeout { get; init; } = TimeSpan.FromSeconds(5);

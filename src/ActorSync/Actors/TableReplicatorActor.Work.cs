@@ -34,8 +34,8 @@ public sealed partial class TableReplicatorActor
             plan = await PlanAsync(sourceConnection, target.Connection, cancellationToken);
         }
 
-        await CaptureInstaller.InstallCaptureAsync(sourceConnection, plan, _settings.CaptureMode, cancellationToken);
-        LogMessages.CaptureInstalled(_logger, _sync.Name, _sync.Source.ToString(), _settings.CaptureMode.ToString().ToLowerInvariant());
+        await CaptureInstaller.InstallCaptureAsync(sourceConnection, plan, _sync.CaptureMode, cancellationToken);
+        LogMessages.CaptureInstalled(_logger, _sync.Name, _sync.Source.ToString(), _sync.CaptureMode.ToString().ToLowerInvariant());
 
         var needsSnapshot = copyAgain || _health.ResyncRequested || state is null || state.SnapshotStatus != SnapshotStatus.Done;
         if (!needsSnapshot && (state!.SourceColumns is null || state.ConfigFingerprint != plan.Fingerprint) && !copyAgain &&

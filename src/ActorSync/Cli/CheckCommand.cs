@@ -51,7 +51,7 @@ public static class CheckCommand
     }
 
     /// <summary>Everything check finds: a plan per sync, or the problems.</summary>
-    public sealed record CheckResult(IReadOnlyList<PlannedSync> Syncs, IReadOnlyList<string> Problems, CaptureMode CaptureMode);
+    public sealed record CheckResult(IReadOnlyList<PlannedSync> Syncs, IReadOnlyList<string> Problems);
 
     /// <summary>One planned sync and what its first run will do.</summary>
     public sealed record PlannedSync(SyncPlan Plan, string SnapshotState);
@@ -62,7 +62,6 @@ public static class CheckCommand
         var problems = new List<string>();
         var connections = new Dictionary<string, NpgsqlConnection>(StringComparer.Ordinal);
         var planned = new List<PlannedSync>();
-        var settings = EngineSettings.From(configuration.Options);
         try
         {
             var enabled = configuration.Syncs.Where(s => s.Enabled).ToArray();
@@ -106,7 +105,7 @@ public static class CheckCommand
             }
         }
 
-        return new CheckResult(planned, problems, settings.CaptureMode);
+        return new CheckResult(planned, problems);
     }
 
     private static async Task<string> SnapshotStateAsync(SyncPlan plan, NpgsqlConnection target, CancellationToken cancellationToken)
@@ -155,7 +154,7 @@ public static class CheckCommand
             text.Append("  target:   ").Append(plan.Target is null ? "missing: will be created (create-target)" : "exists, compatible").Append('\n')
                 .Append("  apply:    ").Append(sync.SameDatabase ? "same database: apply and delta delete in one transaction" : $"{(plan.BinaryCopy ? "binary" : "text")} COPY between databases")
                 .Append(", batches of ").Append(sync.BatchSize).Append('\n')
-                .Append("  capture:  ").Append(result.CaptureMode.ToString().ToLowerInvariant()).Append(" triggers into ").Append(plan.DeltaTable).Append('\n')
+                .Append("  capture:  ").Append(sync.CaptureMode.ToString().ToLowerInvariant()).Append(" triggers into ").Append(plan.DeltaTable).Append('\n')
                 .Append("  next run: ").Append(snapshot).Append('\n');
         }
 
@@ -171,7 +170,7 @@ public static class CheckCommand
             foreach (var (plan, _) in result.Syncs.Where(s => s.Plan.Sync.Source.Database == database))
             {
                 text.Append("\n-- ---- sync ").Append(plan.Sync.Name).Append(" ----\n");
-                foreach (var statement in CaptureScript.ForSync(plan, result.CaptureMode))
+                foreach (var statement in CaptureScript.ForSync(plan, plan.Sync.CaptureMode))
                 {
                     text.Append(statement).Append('\n');
                 }

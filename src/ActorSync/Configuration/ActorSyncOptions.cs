@@ -1,3 +1,5 @@
+using ActorSync.Capture;
+
 namespace ActorSync.Configuration;
 
 /// <summary>
@@ -52,6 +54,13 @@ public sealed class SyncDefaultsOptions
 
     /// <summary><c>on-schema-change</c>: <c>fail</c> (default) or <c>add-columns</c>.</summary>
     public OnSchemaChange OnSchemaChange { get; set; } = OnSchemaChange.Fail;
+
+    /// <summary>
+    /// <c>capture-mode</c>: how the source's triggers record changed keys: <c>row</c> (a row-level trigger; cheapest for
+    /// OLTP), <c>statement</c> (statement-level with transition tables; cheapest for bulk statements) or <c>auto</c>
+    /// (statement-level for INSERT, row-level for UPDATE and DELETE).
+    /// </summary>
+    public CaptureMode CaptureMode { get; set; } = CaptureMode.Row;
 
     /// <summary><c>backoff</c>: restart delays of a failing actor.</summary>
     public BackoffSettings Backoff { get; set; } = new();
@@ -134,4 +143,7 @@ public sealed class SyncOptions
 
     /// <summary><c>on-schema-change</c>: overrides <c>defaults.on-schema-change</c>.</summary>
     public OnSchemaChange? OnSchemaChange { get; set; }
+
+    /// <summary><c>capture-mode</c>: overrides <c>defaults.capture-mode</c>.</summary>
+    public CaptureMode? CaptureMode { get; set; }
 }

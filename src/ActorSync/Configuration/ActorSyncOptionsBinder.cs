@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorSync.Capture;
 using ActorSync.Hocon;
 using Microsoft.Extensions.Configuration;
 
@@ -14,13 +15,14 @@ internal static class ActorSyncOptionsBinder
 {
     public static readonly string[] RootKeys = ["databases", "defaults", "admin", "syncs"];
     public static readonly string[] DatabaseKeys = ["connection-string", "max-connections"];
-    public static readonly string[] DefaultsKeys = ["batch-size", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "backoff"];
+    public static readonly string[] DefaultsKeys =
+        ["batch-size", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "capture-mode", "backoff"];
     public static readonly string[] BackoffKeys = ["min", "max", "random-factor"];
     public static readonly string[] AdminKeys = ["url", "token", "enabled"];
     public static readonly string[] SyncKeys =
     [
         "name", "source", "target", "columns", "key", "where", "create-target", "enabled",
-        "batch-size", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change",
+        "batch-size", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "capture-mode",
     ];
 
     public static ActorSyncOptions Bind(ConfigurationContext context)
@@ -82,6 +84,7 @@ internal static class ActorSyncOptionsBinder
         options.ApplyTimeout = defaults.Duration("apply-timeout") ?? options.ApplyTimeout;
         options.SnapshotParallelism = defaults.Int32("snapshot-parallelism") ?? options.SnapshotParallelism;
         options.OnSchemaChange = defaults.SchemaChange("on-schema-change") ?? options.OnSchemaChange;
+        options.CaptureMode = defaults.CaptureMode("capture-mode") ?? options.CaptureMode;
         if (defaults.Object("backoff") is { } backoff)
         {
             backoff.CheckKeys(BackoffKeys);
@@ -109,6 +112,7 @@ internal static class ActorSyncOptionsBinder
             ApplyTimeout = sync.Duration("apply-timeout"),
             SnapshotParallelism = sync.Int32("snapshot-parallelism"),
             OnSchemaChange = sync.SchemaChange("on-schema-change"),
+            CaptureMode = sync.CaptureMode("capture-mode"),
         };
     }
 
@@ -200,6 +204,14 @@ internal static class ActorSyncOptionsBinder
             "fail" => Configuration.OnSchemaChange.Fail,
             "add-columns" => Configuration.OnSchemaChange.AddColumns,
             _ => (OnSchemaChange?)null,
+        });
+
+        public CaptureMode? CaptureMode(string key) => Parse(key, "row, statement or auto", text => text switch
+        {
+            "row" => Capture.CaptureMode.Row,
+            "statement" => Capture.CaptureMode.Statement,
+            "auto" => Capture.CaptureMode.Auto,
+            _ => (CaptureMode?)null,
         });
 
         public TimeSpan? Duration(string key)

@@ -27,6 +27,9 @@ public sealed record SyncDefinition(
     /// </summary>
     public string SqlName => Name.ToLowerInvariant();
 
+    /// <summary>How the source's triggers record changes (<c>capture-mode</c>).</summary>
+    public Capture.CaptureMode CaptureMode { get; init; } = Capture.CaptureMode.Row;
+
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -45,6 +48,7 @@ public sealed record SyncDefinition(
         sync.OnSchemaChange ?? defaults.OnSchemaChange)
     {
         Enabled = sync.Enabled,
+        CaptureMode = sync.CaptureMode ?? defaults.CaptureMode,
     };
 
     private static string ParseIdentifier(string text) =>

@@ -16,7 +16,7 @@ public sealed record BenchOptions
 
     public int Rate { get; init; } = 300;
 
-    public int BatchSize { get; init; } = 5000;
+    public int BatchSize { get; init; } = 1_000_000;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {

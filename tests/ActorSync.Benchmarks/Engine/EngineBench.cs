@@ -135,6 +135,7 @@ public static class EngineBench
             Source = $"src:public.{table}",
             Target = $"tgt:public.{table}",
             BatchSize = options.BatchSize,
+            CaptureMode = options.Capture,
         },
         new SyncDefaultsOptions());
 
@@ -146,7 +147,7 @@ public static class EngineBench
             ["tgt"] = new() { ConnectionString = servers.TargetDb, MaxConnections = 8 },
         };
         var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }).SetMinimumLevel(Environment.GetEnvironmentVariable("BENCH_DEBUG") is null ? LogLevel.Warning : LogLevel.Debug).AddFilter("Npgsql", LogLevel.Warning));
-        var settings = new EngineSettings { CaptureMode = options.Capture };
+        var settings = new EngineSettings();
         return SyncEngine.Start(new EngineState(new ActorSyncOptions { Databases = databases }, syncs.ToArray(), settings, loggerFactory));
     }
 

@@ -41,6 +41,25 @@ public sealed class ActorSyncConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Capture_mode_defaults_to_row_and_is_set_per_sync_or_in_defaults()
+    {
+        var configuration = Load("""
+            actorsync {
+              databases { main { connection-string = "Host=x" } }
+              defaults { capture-mode = auto }
+              syncs = [
+                { name = a, source = "main:public.a", target = "main:public.a2" }
+                { name = b, source = "main:public.b", target = "main:public.b2", capture-mode = statement }
+              ]
+            }
+            """);
+
+        Assert.Equal(ActorSync.Capture.CaptureMode.Auto, configuration.Syncs[0].CaptureMode);
+        Assert.Equal(ActorSync.Capture.CaptureMode.Statement, configuration.Syncs[1].CaptureMode);
+        Assert.Equal(ActorSync.Capture.CaptureMode.Row, new SyncDefaultsOptions().CaptureMode);
+    }
+
+    [Fact]
     public void Environment_variables_override_through_substitutions()
     {
         var configuration = Load(ConfigurationFiles.Valid, new Dictionary<string, string?> { ["MAIN_PASSWORD"] = "s3cret", ["ACTORSYNC_ADMIN_TOKEN"] = "t0ken" });
@@ -89,6 +108,7 @@ public sealed class ActorSyncConfigurationTests : IDisposable
     [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", batch-size = 0, apply-timeout = 0s } ]", "syncs[0].batch-size: must be greater than 0")]
     [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", enabled = maybe } ]", "syncs[0].enabled: expected true or false, found 'maybe'")]
     [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", on-schema-change = drop } ]", "expected fail or add-columns, found 'drop'")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", capture-mode = rows } ]", "expected row, statement or auto, found 'rows'")]
     [InlineData("defaults.backoff { min = 1m, max = 1s }", "defaults.backoff.min: min (1m) must not be greater than max (1s)")]
     [InlineData("defaults.backoff.random-factor = 2", "must be between 0 and 1")]
     [InlineData("admin.url = \"http://127.0.0.1:8080/admin\"", "admin.url: expected an http:// or https:// address without a path")]

@@ -27,11 +27,11 @@ public sealed class EngineHarness : IAsyncDisposable
         var settings = new EngineSettings
         {
             Backoff = options.Defaults.Backoff,
-            CaptureMode = mode,
             KeepAlive = TimeSpan.FromSeconds(2),
             SchemaCheckInterval = TimeSpan.FromMilliseconds(500),
         };
-        return SyncEngine.Start(new EngineState(options, syncs.ToArray(), settings, loggerFactory ?? NullLoggerFactory.Instance));
+        return SyncEngine.Start(new EngineState(
+            options, syncs.Select(s => s with { CaptureMode = mode }).ToArray(), settings, loggerFactory ?? NullLoggerFactory.Instance));
     }
 
     public async ValueTask DisposeAsync() => await Engine.DisposeAsync();
