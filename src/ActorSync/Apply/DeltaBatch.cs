@@ -31,53 +31,56 @@ internal sealed class DeltaBatch
     public bool IsEmpty => Rows == 0;
 
     /// <summary>
-    /// Reads the next batch: every pending delta row, up to <paramref name="batchSize"/>. Each batch joins the delta with
-    /// the source once, so a large bound lets a backlog of a million changes cost one pass instead of hundreds; the rows
-    /// are streamed, only the batch's sequence numbers are held in memory. Two index probes on the sequence first tell
-    /// whether anything is pending at all.
+    /// Reads the next batch: the first <paramref name="batchSize"/> pending delta rows by sequence. Nothing but its
+    /// bounds comes back: one pass on the server counts the rows and finds the first and last sequence number, the
+    /// last TRUNCATE marker and the oldest capture time; when the numbers have gaps (transactions still open, or rolled
+    /// back), a second query returns the contiguous ranges. A batch of a million changes costs no million round trips.
     /// </summary>
     public static async Task<DeltaBatch> ReadAsync(
         SyncPlan plan, NpgsqlConnection connection, NpgsqlTransaction transaction, int batchSize, CancellationToken cancellationToken)
     {
-        await using (var span = new NpgsqlCommand(plan.PendingSpanSql, connection, transaction))
+        long count, first, last;
+        long? marker;
+        DateTimeOffset? oldest;
+        await using (var command = new NpgsqlCommand(plan.BatchBoundsSql, connection, transaction))
         {
-            var pending = await span.ExecuteScalarAsync(cancellationToken) is long span64 ? span64 : 0;
-            if (pending == 0)
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            count = reader.GetInt64(0);
+            if (count == 0)
             {
                 return new DeltaBatch(0, 0, false, SeqRanges.Empty, null);
             }
 
-            batchSize = (int)Math.Clamp(pending, 1, batchSize);
+            first = reader.GetInt64(1);
+            last = reader.GetInt64(2);
+            marker = reader.IsDBNull(3) ? null : reader.GetInt64(3);
+            oldest = reader.GetFieldValue<DateTimeOffset>(4);
         }
 
-        var seqs = new List<long>(Math.Min(batchSize, 1 << 16));
-        var lastTruncate = -1;
-        DateTimeOffset? oldest = null;
-        await using (var command = new NpgsqlCommand(plan.ReadBatchSql, connection, transaction))
+        if (marker is null && count == last - first + 1)
         {
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
+            return new DeltaBatch((int)count, last, false, new SeqRanges([first], [last]), oldest);
+        }
+
+        // Gaps, or a TRUNCATE marker that cuts the batch: the rows up to the cut, as ranges.
+        var upTo = marker ?? last;
+        var lower = new List<long>();
+        var upper = new List<long>();
+        var rows = 0L;
+        await using (var command = new NpgsqlCommand(plan.BatchRangesSql, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = upTo });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                if (seqs.Count == 0)
-                {
-                    oldest = reader.GetFieldValue<DateTimeOffset>(2);
-                }
-
-                seqs.Add(reader.GetInt64(0));
-                if (reader.GetBoolean(1))
-                {
-                    lastTruncate = seqs.Count - 1;
-                }
+                lower.Add(reader.GetInt64(0));
+                upper.Add(reader.GetInt64(1));
+                rows += upper[^1] - lower[^1] + 1;
             }
         }
 
-        if (seqs.Count == 0)
-        {
-            return new DeltaBatch(0, 0, false, SeqRanges.Empty, null);
-        }
-
-        var count = lastTruncate >= 0 ? lastTruncate + 1 : seqs.Count;
-        return new DeltaBatch(count, seqs[count - 1], lastTruncate >= 0, SeqRanges.From(seqs, count), oldest);
+        return new DeltaBatch((int)rows, upTo, marker is not null, new SeqRanges([.. lower], [.. upper]), oldest);
     }
 }

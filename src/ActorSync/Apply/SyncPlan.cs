@@ -82,19 +82,24 @@ public sealed class SyncPlan
     private string DeltaKeys(string maxSeq) =>
         $"SELECT DISTINCT {KeyList()} FROM {DeltaTable} WHERE actorsync_seq <= {maxSeq} AND {Keys[0].Quoted} IS NOT NULL";
 
-    /// <summary>The first <c>$1</c> delta rows by sequence: their numbers, whether each marks a TRUNCATE, capture times.</summary>
-    public string ReadBatchSql =>
-        $"SELECT actorsync_seq, {Keys[0].Quoted} IS NULL, actorsync_at FROM {DeltaTable} ORDER BY actorsync_seq LIMIT $1";
+    /// <summary>
+    /// The bounds of a batch, the first <c>$1</c> delta rows by sequence: count, first and last sequence number, the
+    /// last TRUNCATE marker among them, the oldest capture time.
+    /// </summary>
+    public string BatchBoundsSql =>
+        $"SELECT count(*), min(actorsync_seq), max(actorsync_seq), max(actorsync_seq) FILTER (WHERE {Keys[0].Quoted} IS NULL), " +
+        $"min(actorsync_at) FROM (SELECT actorsync_seq, {Keys[0].Quoted}, actorsync_at FROM {DeltaTable} ORDER BY actorsync_seq LIMIT $1) b";
+
+    /// <summary>The contiguous ranges of the delta rows visible up to sequence <c>$1</c> (gaps and islands).</summary>
+    public string BatchRangesSql =>
+        $"SELECT min(s), max(s) FROM (SELECT actorsync_seq AS s, actorsync_seq - row_number() OVER (ORDER BY actorsync_seq) AS g " +
+        $"FROM {DeltaTable} WHERE actorsync_seq <= $1) x GROUP BY g ORDER BY 1";
 
     /// <summary>The source's columns now, in the form of <see cref="Postgres.SchemaChange.Describe"/>; <c>$1</c> is its OID.</summary>
     public const string SourceColumnsProbeSql = """
         SELECT coalesce(string_agg('"' || replace(attname, '"', '""') || '" ' || pg_catalog.format_type(atttypid, atttypmod), ',' ORDER BY attnum), '')
         FROM pg_catalog.pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped
         """;
-
-    /// <summary>How many sequence numbers the pending delta spans (an upper bound of its rows), or null when it is empty.</summary>
-    public string PendingSpanSql =>
-        $"SELECT (SELECT max(actorsync_seq) FROM {DeltaTable}) - (SELECT min(actorsync_seq) FROM {DeltaTable}) + 1";
 
     /// <summary>Deletes consumed delta rows given as ranges <c>$1[i]..$2[i]</c> (exactly the rows read, see <see cref="SeqRanges"/>).</summary>
     public string DeleteConsumedSql =>

@@ -1,0 +1,66 @@
+#!/bin/bash
+# Adapter "actorsync" for the peers' harness (shared/bench/peers; same step contract as its adapters). It writes an
+# ActorSync HOCON configuration for the harness's source and target clusters, one sync per table in $TABLES, and
+# runs the published CLI found through PRODUCT_CMD:
+#   PRODUCT_CMD=/path/to/publish/actorsync BENCH_DIR=<overlay> bash <harness>/run.sh actorsync
+# (tests/ActorSync.Benchmarks/peers/run.sh does all of this). ActorSync is trigger-based: no wal_level change.
+set -euo pipefail
+source "${BENCH_DIR:?BENCH_DIR must point at the harness (or an overlay of it)}/lib/common.sh"
+CONF=$RUN_DIR/actorsync.conf
+PIDF=$RUN_DIR/actorsync.pid
+ADMIN_PORT=${ACTORSYNC_ADMIN_PORT:-18799}
+ADMIN_URL=http://127.0.0.1:$ADMIN_PORT
+
+# libpq "host=... port=... dbname=... user=..." to an Npgsql connection string.
+npgsql() { echo "$1" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); m[kv[1]] = kv[2] } }
+  END { printf "Host=%s;Port=%s;Database=%s;Username=%s;Application Name=actorsync", m["host"], m["port"], m["dbname"], m["user"] }'; }
+
+write_config() {
+  {
+    echo "actorsync {"
+    echo "  databases {"
+    echo "    src { connection-string = \"$(npgsql "$SRC_DSN")\", max-connections = 8 }"
+    echo "    tgt { connection-string = \"$(npgsql "$TGT_DSN")\", max-connections = 8 }"
+    echo "  }"
+    echo "  defaults { capture-mode = ${ACTORSYNC_CAPTURE_MODE:-row} }"
+    echo "  admin { url = \"$ADMIN_URL\" }"
+    echo "  syncs = ["
+    for t in $TABLES; do echo "    { name = $t, source = \"src:public.$t\", target = \"tgt:public.$t\" }"; done
+    echo "  ]"
+    echo "}"
+  } > "$CONF"
+}
+
+pid() { [ -f "$PIDF" ] && cat "$PIDF" || true; }
+
+case "$1" in
+  conf) ;;   # trigger-based: the clusters keep the baseline's settings (wal_level = replica)
+  install) ;;
+  setup) write_config ;;
+  start)
+    : "${PRODUCT_CMD:?set PRODUCT_CMD to the published actorsync CLI}"
+    nohup "$PRODUCT_CMD" run --config "$CONF" > "$RUN_DIR/actorsync.log" 2>&1 &
+    echo $! > "$PIDF" ;;
+  wait_ready)
+    # Ready once every sync is past its snapshot (idle or streaming); the harness then checks the data itself.
+    t0=$(date +%s)
+    until "$PRODUCT_CMD" status --url "$ADMIN_URL" --json 2>/dev/null | python3 2>/dev/null -c '
+import json, sys
+s = json.load(sys.stdin)["syncs"]
+sys.exit(0 if s and all(x["state"] in ("idle", "streaming") for x in s) else 1)'; do
+      sleep 0.1
+      [ $(( $(date +%s) - t0 )) -gt "${READY_TIMEOUT:-1800}" ] && { log "actorsync not ready; see $RUN_DIR/actorsync.log"; exit 1; }
+      [ -n "$(pid)" ] && kill -0 "$(pid)" 2>/dev/null || { log "actorsync exited; see $RUN_DIR/actorsync.log"; exit 1; }
+    done ;;
+  stop)
+    p=$(pid)
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+      # Peak resident memory of the whole run (the issue's memory goal), recorded before the process goes.
+      hwm=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$p/status" 2>/dev/null || echo "")
+      [ -n "$hwm" ] && record actorsync memory "rss_peak_mb=$hwm"
+      kill -TERM "$p"; for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+      kill -KILL "$p" 2>/dev/null || true
+    fi
+    rm -f "$PIDF" ;;
+  teardown) [ -f "$CONF" ] && "$PRODUCT_CMD" uninstall --config "$CONF" >/dev/null || true ;;
+esac
