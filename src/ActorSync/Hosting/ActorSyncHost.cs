@@ -23,6 +23,7 @@ public static class ActorSyncHost
         services.AddMetrics();
         services.AddSingleton(provider => new ActorSyncMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<EngineAccessor>();
+        services.AddHostedService<SnapshotProgressBar>();
 
         // The kernel's hosting (as Akka.Hosting): the actor system starts with the host, runs CoordinatedShutdown when
         // it stops, and stops the host (exit code 1) if it terminates on its own after a fatal failure.

@@ -1,35 +1,42 @@
 namespace ActorSync.Benchmarks.Engine;
 
 /// <summary>
-/// <c>engine bulk|oltp|lag [options]</c> (issue 5's figures) and <c>snapshot ...</c> (issue 6's). Each verb starts its
+/// <c>engine bulk|oltp|lag [options]</c> (issue 5's figures) and <c>snapshot copy|memory</c> (issue 6's). Each verb starts its
 /// own throwaway servers and prints <c>RESULT</c> lines; nothing is asserted, the figures are for the notes.
 /// </summary>
 public static class BenchVerbs
 {
-    public static bool Handles(string verb) => verb is "engine";
+    public static bool Handles(string verb) => verb is "engine" or "snapshot";
 
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length < 2)
         {
-            await Console.Error.WriteLineAsync("usage: engine bulk|oltp|lag [--capture row|statement|auto] [--rows N] [--seconds S] [--clients C] [--rate R] [--batch-size B]");
+            await Console.Error.WriteLineAsync(
+                "usage: engine bulk|oltp|lag | snapshot copy|memory  [--capture row|statement|auto] [--rows N] [--seconds S] [--clients C] [--rate R] [--batch-size B]");
             return 2;
         }
 
         var options = BenchOptions.Parse(args[2..]);
-        switch (args[1])
+        switch ($"{args[0]} {args[1]}")
         {
-            case "bulk":
+            case "engine bulk":
                 await EngineBench.BulkAsync(options);
                 break;
-            case "oltp":
+            case "engine oltp":
                 await EngineBench.OltpAsync(options);
                 break;
-            case "lag":
+            case "engine lag":
                 await EngineBench.LagAsync(options);
                 break;
+            case "snapshot copy":
+                await SnapshotBench.CopyAsync(options);
+                break;
+            case "snapshot memory":
+                await SnapshotBench.MemoryAsync(options.Rows == 1_000_000 ? options with { Rows = 10_000_000 } : options);
+                break;
             default:
-                await Console.Error.WriteLineAsync($"unknown scenario {args[1]}");
+                await Console.Error.WriteLineAsync($"unknown scenario {args[0]} {args[1]}");
                 return 2;
         }
 

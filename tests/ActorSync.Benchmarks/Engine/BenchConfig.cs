@@ -1,0 +1,38 @@
+using Npgsql;
+
+namespace ActorSync.Benchmarks.Engine;
+
+/// <summary>An ActorSync configuration file for the bench servers, one sync per table, deleted on dispose.</summary>
+public sealed class BenchConfig : IAsyncDisposable
+{
+    private BenchConfig(string path) => Path = path;
+
+    public string Path { get; }
+
+    public static BenchConfig Write(BenchServers servers, IEnumerable<string> tables, BenchOptions options)
+    {
+        var path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("actorsync-bench-").FullName, "actorsync.conf");
+        string Cs(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 16 }.ConnectionString;
+        var syncs = string.Join("\n    ", tables.Select(t => $"{{ name = {t}, source = \"src:public.{t}\", target = \"tgt:public.{t}\" }}"));
+        File.WriteAllText(path, $$"""
+            actorsync {
+              databases {
+                src { connection-string = "{{Cs(servers.SourceDb)}}", max-connections = 8 }
+                tgt { connection-string = "{{Cs(servers.TargetDb)}}", max-connections = 8 }
+              }
+              defaults { capture-mode = {{options.Capture.ToString().ToLowerInvariant()}}, batch-size = {{options.BatchSize}} }
+              admin { enabled = false }
+              syncs = [
+                {{syncs}}
+              ]
+            }
+            """);
+        return new BenchConfig(path);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Directory.Delete(System.IO.Path.GetDirectoryName(Path)!, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
