@@ -18,6 +18,8 @@ public sealed record BenchOptions
 
     public int BatchSize { get; init; } = 1_000_000;
 
+    public int Reps { get; init; } = 1;
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -32,6 +34,7 @@ public sealed record BenchOptions
                 "--clients" => options with { Clients = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--rate" => options with { Rate = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--batch-size" => options with { BatchSize = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--reps" => options with { Reps = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };
         }

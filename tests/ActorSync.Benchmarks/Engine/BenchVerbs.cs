@@ -13,7 +13,7 @@ public static class BenchVerbs
         if (args.Length < 2)
         {
             await Console.Error.WriteLineAsync(
-                "usage: engine bulk|oltp|lag | snapshot copy|memory  [--capture row|statement|auto] [--rows N] [--seconds S] [--clients C] [--rate R] [--batch-size B]");
+                "usage: engine bulk|oltp|lag|capture | snapshot copy|memory  [--capture row|statement|auto] [--rows N] [--seconds S] [--clients C] [--rate R] [--batch-size B] [--reps N]");
             return 2;
         }
 
@@ -25,6 +25,9 @@ public static class BenchVerbs
                 break;
             case "engine oltp":
                 await EngineBench.OltpAsync(options);
+                break;
+            case "engine capture":
+                await EngineBench.CaptureAsync(options);
                 break;
             case "engine lag":
                 await EngineBench.LagAsync(options);

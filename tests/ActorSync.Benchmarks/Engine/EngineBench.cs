@@ -85,6 +85,63 @@ public static class EngineBench
         Report.Row("oltp", options.Capture, "catchup_s", catchUp.TotalSeconds);
     }
 
+    /// <summary>
+    /// Capture alone: pgbench TPS with ActorSync's triggers installed but nothing applying (the delta only grows),
+    /// against TPS without them, alternating runs; separates what capture costs writers from what apply costs the box.
+    /// </summary>
+    public static async Task CaptureAsync(BenchOptions options)
+    {
+        await using var servers = await BenchServers.StartAsync();
+        var pgbench = new PgBench(servers.Source);
+        await PreparePgBenchAsync(servers, pgbench);
+        var plans = new List<Apply.SyncPlan>();
+        await using (var source = new Npgsql.NpgsqlConnection(servers.SourceDb))
+        await using (var target = new Npgsql.NpgsqlConnection(servers.TargetDb))
+        {
+            await source.OpenAsync();
+            await target.OpenAsync();
+            foreach (var table in PgBench.Tables)
+            {
+                var result = await Apply.SyncInspector.InspectAsync(Sync(table, options), source, target, default);
+                plans.Add(result.Plan ?? throw new InvalidOperationException(string.Join("; ", result.Problems)));
+            }
+        }
+
+        var ratios = new List<double>();
+        for (var rep = 0; rep < Math.Max(1, options.Reps); rep++)
+        {
+            await using (var source = await OpenAsync(servers.SourceDb))
+            {
+                await Capture.CaptureInstaller.UninstallAsync(source, default);
+            }
+
+            await VacuumCheckpointAsync(servers.SourceDb);
+            var without = await pgbench.RunAsync(options.Clients, options.Seconds, rate: null);
+            await using (var source = await OpenAsync(servers.SourceDb))
+            {
+                foreach (var plan in plans)
+                {
+                    await Capture.CaptureInstaller.InstallCaptureAsync(source, plan, options.Capture, default);
+                }
+            }
+
+            await VacuumCheckpointAsync(servers.SourceDb);
+            var with = await pgbench.RunAsync(options.Clients, options.Seconds, rate: null);
+            ratios.Add(with / without);
+            Report.Row("capture", options.Capture, $"rep{rep}_tps_without", without);
+            Report.Row("capture", options.Capture, $"rep{rep}_tps_with", with);
+        }
+
+        Report.Row("capture", options.Capture, "tps_ratio_median", ratios.Order().ElementAt(ratios.Count / 2));
+    }
+
+    private static async Task<Npgsql.NpgsqlConnection> OpenAsync(string connectionString)
+    {
+        var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     public static async Task LagAsync(BenchOptions options)
     {
         await using var servers = await BenchServers.StartAsync();
