@@ -11,7 +11,7 @@ public sealed class FaultToleranceTests(PostgresDatabaseFixture database) : ICla
     [Fact]
     public async Task Changes_made_while_ActorSync_is_stopped_are_applied_when_it_starts()
     {
-        var (target, databases) = await TwoDatabasesAsync("stopped");
+        var (target, databases) = await database.CreateTargetAsync("stopped");
         var syncs = new[] { SyncDriver.Define("stopped", "src:public.stopped", "tgt:public.stopped") };
         await using (var engine = EngineHarness.Start(databases, syncs))
         {
@@ -32,7 +32,7 @@ public sealed class FaultToleranceTests(PostgresDatabaseFixture database) : ICla
     [Fact]
     public async Task Terminated_listener_and_replicator_connections_are_replaced_and_nothing_is_lost()
     {
-        var (target, databases) = await TwoDatabasesAsync("victim", "bystander");
+        var (target, databases) = await database.CreateTargetAsync("victim", "bystander");
         await using var engine = EngineHarness.Start(databases, [
             SyncDriver.Define("victim", "src:public.victim", "tgt:public.victim"),
             SyncDriver.Define("bystander", "src:public.bystander", "tgt:public.bystander"),
@@ -106,18 +106,6 @@ public sealed class FaultToleranceTests(PostgresDatabaseFixture database) : ICla
         Assert.True(status.RowsApplied > 0);
     }
 
-    private async Task<(NpgsqlDataSource Target, Dictionary<string, string> Databases)> TwoDatabasesAsync(params string[] tables)
-    {
-        var targetCs = await SharedPostgresServer.GetConnectionStringAsync(await database.CreateDatabaseAsync("tgt"));
-        var target = NpgsqlDataSource.Create(targetCs);
-        foreach (var table in tables)
-        {
-            await database.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY, v text)");
-            await EngineHarness.ExecuteAsync(target, $"CREATE TABLE {table} (id int PRIMARY KEY, v text)");
-        }
-
-        return (target, new Dictionary<string, string> { ["src"] = database.ConnectionString, ["tgt"] = targetCs });
-    }
 
     private Task WriteContinuouslyAsync(string[] tables, CancellationToken stop) => Task.Run(
         async () =>

@@ -11,7 +11,7 @@ public sealed class SchemaChangeTests(PostgresDatabaseFixture database) : IClass
     [Fact]
     public async Task An_added_column_fails_the_sync_by_default_saying_what_changed_and_resync_brings_it_back()
     {
-        var (target, databases) = await TwoDatabasesAsync("strict");
+        var (target, databases) = await TwoDatabasesWithARowAsync("strict");
         await using var engine = EngineHarness.Start(databases, [SyncDriver.Define("strict", "src:public.strict", "tgt:public.strict")]);
         await EngineHarness.WaitForStateAsync(engine, "strict", SyncStates.Idle);
 
@@ -32,7 +32,7 @@ public sealed class SchemaChangeTests(PostgresDatabaseFixture database) : IClass
     [Fact]
     public async Task With_add_columns_a_new_column_is_added_to_the_target_and_the_sync_goes_on()
     {
-        var (target, databases) = await TwoDatabasesAsync("lenient");
+        var (target, databases) = await TwoDatabasesWithARowAsync("lenient");
         var sync = SyncDriver.Define("lenient", "src:public.lenient", "tgt:public.lenient") with { OnSchemaChange = OnSchemaChange.AddColumns };
         await using var engine = EngineHarness.Start(databases, [sync]);
         await EngineHarness.WaitForStateAsync(engine, "lenient", SyncStates.Idle);
@@ -50,7 +50,7 @@ public sealed class SchemaChangeTests(PostgresDatabaseFixture database) : IClass
     [Fact]
     public async Task Resync_copies_one_sync_again_while_the_others_keep_streaming()
     {
-        var (target, databases) = await TwoDatabasesAsync("again", "meanwhile");
+        var (target, databases) = await TwoDatabasesWithARowAsync("again", "meanwhile");
         await database.ExecuteAsync("INSERT INTO again SELECT g, 'v' FROM generate_series(2, 20000) g");
         await using var engine = EngineHarness.Start(databases, [
             SyncDriver.Define("again", "src:public.again", "tgt:public.again"),
@@ -70,7 +70,7 @@ public sealed class SchemaChangeTests(PostgresDatabaseFixture database) : IClass
     [Fact]
     public async Task A_disabled_sync_gets_no_capture_and_no_status()
     {
-        var (_, databases) = await TwoDatabasesAsync("turned_on", "turned_off");
+        var (_, databases) = await TwoDatabasesWithARowAsync("turned_on", "turned_off");
         await using var engine = EngineHarness.Start(databases, [
             SyncDriver.Define("turned_on", "src:public.turned_on", "tgt:public.turned_on"),
             SyncDriver.Define("turned_off", "src:public.turned_off", "tgt:public.turned_off") with { Enabled = false },
@@ -82,16 +82,14 @@ public sealed class SchemaChangeTests(PostgresDatabaseFixture database) : IClass
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'turned_off'::regclass AND NOT tgisinternal"));
     }
 
-    private async Task<(NpgsqlDataSource Target, Dictionary<string, string> Databases)> TwoDatabasesAsync(params string[] tables)
+    private async Task<(NpgsqlDataSource Target, Dictionary<string, string> Databases)> TwoDatabasesWithARowAsync(params string[] tables)
     {
-        var targetCs = await SharedPostgresServer.GetConnectionStringAsync(await database.CreateDatabaseAsync("tgt"));
-        var target = NpgsqlDataSource.Create(targetCs);
+        var created = await database.CreateTargetAsync(tables);
         foreach (var table in tables)
         {
-            await database.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY, v text); INSERT INTO {table} VALUES (1, 'a')");
-            await EngineHarness.ExecuteAsync(target, $"CREATE TABLE {table} (id int PRIMARY KEY, v text)");
+            await database.ExecuteAsync($"INSERT INTO {table} VALUES (1, 'a')");
         }
 
-        return (target, new Dictionary<string, string> { ["src"] = database.ConnectionString, ["tgt"] = targetCs });
+        return created;
     }
 }

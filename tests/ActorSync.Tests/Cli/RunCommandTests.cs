@@ -10,7 +10,7 @@ public sealed class RunCommandTests(PostgresDatabaseFixture database) : IClassFi
     [Fact]
     public async Task Killed_with_SIGKILL_mid_batch_and_restarted_it_converges_with_nothing_lost()
     {
-        var (target, databases) = await TwoDatabasesAsync("killed");
+        var (target, databases) = await database.CreateTargetAsync("killed");
         await database.ExecuteAsync("INSERT INTO killed SELECT g, 'initial' FROM generate_series(1, 300000) g");
         using var config = ConfigFile.Write(databases, ["{ name = killed, source = \"src:public.killed\", target = \"tgt:public.killed\", batch-size = 2000 }"]);
         await using (var first = ActorSyncProcess.Start(["run", "--config", config.Path]))
@@ -66,7 +66,7 @@ public sealed class RunCommandTests(PostgresDatabaseFixture database) : IClassFi
     [Fact]
     public async Task Uninstall_removes_capture_from_every_database_and_keeps_the_data()
     {
-        var (target, databases) = await TwoDatabasesAsync("removable");
+        var (target, databases) = await database.CreateTargetAsync("removable");
         await database.ExecuteAsync("INSERT INTO removable VALUES (1, 'kept')");
         using var config = ConfigFile.Write(databases, ["{ name = removable, source = \"src:public.removable\", target = \"tgt:public.removable\" }"]);
         await using (var run = ActorSyncProcess.Start(["run", "--config", config.Path]))
@@ -86,14 +86,5 @@ public sealed class RunCommandTests(PostgresDatabaseFixture database) : IClassFi
         Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM removable"));
         await using var command = target.CreateCommand("SELECT count(*) FROM removable");
         Assert.Equal(1L, (long)(await command.ExecuteScalarAsync())!);
-    }
-
-    private async Task<(NpgsqlDataSource Target, Dictionary<string, string> Databases)> TwoDatabasesAsync(string table)
-    {
-        var targetCs = await SharedPostgresServer.GetConnectionStringAsync(await database.CreateDatabaseAsync("tgt"));
-        var target = NpgsqlDataSource.Create(targetCs);
-        await database.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY, v text)");
-        await EngineHarness.ExecuteAsync(target, $"CREATE TABLE {table} (id int PRIMARY KEY, v text)");
-        return (target, new Dictionary<string, string> { ["src"] = database.ConnectionString, ["tgt"] = targetCs });
     }
 }

@@ -11,6 +11,7 @@ namespace ActorSync.Tests.Support;
 public sealed class PostgresDatabaseFixture : IAsyncLifetime
 {
     private readonly List<string> _databases = [];
+    private readonly List<NpgsqlDataSource> _targets = [];
     private NpgsqlDataSource? _dataSource;
 
     /// <summary>The database's name.</summary>
@@ -45,6 +46,31 @@ public sealed class PostgresDatabaseFixture : IAsyncLifetime
         return name;
     }
 
+    /// <summary>
+    /// A second database for cross-database syncs, with <paramref name="tables"/> created empty in it and in this one
+    /// (<c>id int PRIMARY KEY, v text</c>). Returns the target's data source (disposed with the fixture) and the
+    /// databases as <c>src</c> (this one) and <c>tgt</c>, ready for <see cref="EngineHarness.Start"/> or a config file.
+    /// </summary>
+    public async Task<(NpgsqlDataSource Target, Dictionary<string, string> Databases)> CreateTargetAsync(params string[] tables)
+    {
+        var targetConnectionString = await SharedPostgresServer.GetConnectionStringAsync(await CreateDatabaseAsync("tgt"));
+        var target = NpgsqlDataSource.Create(targetConnectionString);
+        lock (_targets)
+        {
+            _targets.Add(target);
+        }
+
+        foreach (var table in tables)
+        {
+            var ddl = $"CREATE TABLE {Identifier.Quote(table)} (id int PRIMARY KEY, v text)";
+            await ExecuteAsync(ddl);
+            await using var command = target.CreateCommand(ddl);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return (target, new Dictionary<string, string> { ["src"] = ConnectionString, ["tgt"] = targetConnectionString });
+    }
+
     /// <summary>Runs SQL on this class's database.</summary>
     public async Task ExecuteAsync(string sql)
     {
@@ -65,6 +91,11 @@ public sealed class PostgresDatabaseFixture : IAsyncLifetime
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync();
+        }
+
+        foreach (var target in _targets)
+        {
+            await target.DisposeAsync();
         }
 
         await using var connection = new NpgsqlConnection(await SharedPostgresServer.GetAdminConnectionStringAsync());
