@@ -40,11 +40,23 @@ public static class BatchApplier
             }
             else if (plan.ReplaceRows)
             {
-                // Delete every key of the batch, then COPY the rows that exist straight into the target.
-                await ExecuteAsync(target, targetTransaction, plan.TruncateStageKeysSql, null, cancellationToken);
-                await CopyStreamer.StreamAsync(
-                    source, plan.CopyKeysOutSql(batch.MaxSeq), target, plan.CopyKeysInSql, plan.BinaryCopy, null, cancellationToken);
-                var removed = await ExecuteAsync(target, targetTransaction, plan.DeleteByStageKeysSql, null, cancellationToken);
+                // Delete every key of the batch, then COPY the rows that exist straight into the target. A small batch
+                // sends its keys as parameters; a large one streams them into the stage of keys (no per-batch catalog
+                // churn for the frequent small batches, no huge parameters for the rare large ones).
+                long removed;
+                if (batch.Rows <= SmallBatchRows)
+                {
+                    var keys = await ReadKeysAsync(plan, source, sourceTransaction, batch.MaxSeq, cancellationToken);
+                    removed = keys[0].Length == 0 ? 0 : await DeleteKeysAsync(plan, target, targetTransaction, keys, cancellationToken);
+                }
+                else
+                {
+                    await ExecuteAsync(target, targetTransaction, plan.TruncateStageKeysSql, null, cancellationToken);
+                    await CopyStreamer.StreamAsync(
+                        source, plan.CopyKeysOutSql(batch.MaxSeq), target, plan.CopyKeysInSql, plan.BinaryCopy, null, cancellationToken);
+                    removed = await ExecuteAsync(target, targetTransaction, plan.DeleteByStageKeysSql, null, cancellationToken);
+                }
+
                 upserted = await CopyStreamer.StreamAsync(
                     source, plan.CopyRowsOutSql(batch.MaxSeq), target, plan.CopyRowsInSql, plan.BinaryCopy, null, cancellationToken);
                 deleted = Math.Max(0, removed - upserted);
@@ -96,6 +108,39 @@ public static class BatchApplier
         await DeleteConsumedAsync(plan, connection, transaction, batch.Consumed, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new BatchResult(batch.Rows, upserted, deleted, batch.Truncate, batch.OldestCapturedAt);
+    }
+
+    /// <summary>Batches of at most this many changes pass their keys as parameters instead of through the stage table.</summary>
+    public const int SmallBatchRows = 10_000;
+
+    private static async Task<string[][]> ReadKeysAsync(
+        SyncPlan plan, NpgsqlConnection source, NpgsqlTransaction transaction, long maxSeq, CancellationToken cancellationToken)
+    {
+        var columns = plan.Keys.Select(_ => new List<string>()).ToArray();
+        await using var command = new NpgsqlCommand(plan.SelectKeysAsTextSql, source, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxSeq });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            for (var i = 0; i < columns.Length; i++)
+            {
+                columns[i].Add(reader.GetString(i));
+            }
+        }
+
+        return columns.Select(c => c.ToArray()).ToArray();
+    }
+
+    private static async Task<long> DeleteKeysAsync(
+        SyncPlan plan, NpgsqlConnection target, NpgsqlTransaction transaction, string[][] keys, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(plan.DeleteByKeyArraysSql, target, transaction);
+        foreach (var column in keys)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = column });
+        }
+
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Counts the pending changes and the capture time of the oldest.</summary>

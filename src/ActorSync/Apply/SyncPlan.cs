@@ -202,6 +202,19 @@ public sealed class SyncPlan
         $"COPY (SELECT {string.Join(", ", Keys.Select(k => Cast(k.Quoted, k)))} FROM ({DeltaKeys(maxSeq.ToString(CultureInfo.InvariantCulture))}) d) " +
         $"TO STDOUT (FORMAT {CopyFormat})";
 
+    /// <summary>Replace mode, small batches: the batch's distinct keys as text, one column per key column. <c>$1</c> is the max sequence.</summary>
+    public string SelectKeysAsTextSql =>
+        $"SELECT {string.Join(", ", Keys.Select(k => k.Quoted + "::text"))} FROM ({DeltaKeys("$1")}) d";
+
+    /// <summary>
+    /// Replace mode, small batches: deletes the target rows whose keys come as text arrays, one parameter per key
+    /// column (cast back with the target's types: the text form of every type round-trips).
+    /// </summary>
+    public string DeleteByKeyArraysSql =>
+        $"DELETE FROM {TargetTable} t USING unnest({string.Join(", ", Keys.Select((_, i) => $"${i + 1}::text[]"))}) " +
+        $"AS k({string.Join(", ", Keys.Select((_, i) => $"c{i}"))}) " +
+        $"WHERE {string.Join(" AND ", Keys.Select((k, i) => $"t.{k.Quoted} = k.c{i}::{k.TargetType}"))}";
+
     /// <summary>Replace mode: COPY into the stage of keys.</summary>
     public string CopyKeysInSql => $"COPY {StageKeysTable} ({KeyList()}) FROM STDIN (FORMAT {CopyFormat})";
 

@@ -1,3 +1,4 @@
+using ActorSync.Apply;
 using ActorSync.Capture;
 using ActorSync.Tests.Support;
 using Npgsql;
@@ -187,6 +188,29 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
 
         await TableFingerprint.AssertEqualAsync(driver.Source, "parent_src", driver.Target, "parent_tgt", "id");
         Assert.Equal(2L, await Scalar<long>(driver.Target, "SELECT count(*) FROM child"));
+    }
+
+    [Fact]
+    public async Task Large_and_small_batches_replace_rows_alike_with_a_composite_key()
+    {
+        await Source.ExecuteAsync("CREATE TABLE pair_src (a uuid, b timestamptz, v text, PRIMARY KEY (a, b))");
+        await using (var command = _other.CreateCommand("CREATE TABLE pair_tgt (a uuid, b timestamptz, v text, PRIMARY KEY (a, b))"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var sync = SyncDriver.Define("pair", "src:public.pair_src", "tgt:public.pair_tgt", batchSize: 100_000);
+        var driver = await SyncDriver.InstallAsync(sync, database.DataSource, _other);
+        await Source.ExecuteAsync(
+            "INSERT INTO pair_src SELECT md5(g::text)::uuid, timestamptz '2024-01-01 00:00:00.123456+02' + g * interval '1 ms', 'v' || g " +
+            $"FROM generate_series(1, {BatchApplier.SmallBatchRows + 2000}) g");
+        var large = await driver.DrainAsync();
+        await Source.ExecuteAsync("UPDATE pair_src SET v = 'changed' WHERE v LIKE 'v1%'; DELETE FROM pair_src WHERE v LIKE 'v2%'");
+        await Source.ExecuteAsync("UPDATE pair_src SET b = b + interval '1 day' WHERE v LIKE 'v3%'");
+        await driver.DrainAsync();
+
+        Assert.True(large.Single().DeltaRows > BatchApplier.SmallBatchRows, "the first batch went through the stage of keys");
+        await TableFingerprint.AssertEqualAsync(driver.Source, "pair_src", driver.Target, "pair_tgt", "a, b");
     }
 
     [Fact]
