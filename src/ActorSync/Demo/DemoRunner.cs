@@ -184,13 +184,13 @@ public sealed class DemoRunner
         public bool HostStopping => _lifetime.ApplicationStopping.IsCancellationRequested;
 
         /// <summary>Shows a frame per interval until <paramref name="done"/> says so (true) or the timeout passes (false).</summary>
-        public async Task<bool> ShowUntilAsync(Func<string> phase, Func<Admin.StatusResponse?, Task<bool>> done, TimeSpan? timeout)
+        public async Task<bool> ShowUntilAsync(Func<string> phase, Func<StatusResponse?, Task<bool>> done, TimeSpan? timeout)
         {
             var abort = runner._abort.Token;
             var started = Stopwatch.StartNew();
             while (true)
             {
-                Admin.StatusResponse? status = null;
+                StatusResponse? status = null;
                 string? unavailable = null;
                 try
                 {

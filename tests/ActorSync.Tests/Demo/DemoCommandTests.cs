@@ -31,7 +31,7 @@ public sealed partial class DemoCommandTests
     public async Task Demo_stopped_by_a_signal_catches_up_compares_and_removes_its_server()
     {
         await using var demo = ActorSyncProcess.Start(["demo"]);
-        await demo.WaitForOutputAsync("s] running 3s", Patience);
+        await demo.WaitForOutputAsync("Sync orders: caught up", Patience); // copied, and streaming the writer's changes
 
         demo.Terminate(); // SIGTERM: handled as Ctrl+C is
         var exitCode = await demo.WaitForExitAsync(Patience);
