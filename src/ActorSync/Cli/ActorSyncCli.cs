@@ -16,6 +16,7 @@ public static class ActorSyncCli
         root.Subcommands.Add(UninstallCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         foreach (var command in SyncCommandCommands.Create())
         {
             root.Subcommands.Add(command);
@@ -35,6 +36,12 @@ public static class ActorSyncCli
             // Failures are reported below in one line, never as a stack trace.
             EnableDefaultExceptionHandler = false,
         };
+        if (parseResult.CommandResult.Command.Name == DemoCommand.Name)
+        {
+            // The demo handles Ctrl+C itself: it catches up, compares and cleans up, longer than the 2 s granted here.
+            configuration.ProcessTerminationTimeout = null;
+        }
+
         if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
         {
             foreach (var parseError in parseResult.Errors)

@@ -52,14 +52,19 @@ public static class ActorSyncHost
         return logging;
     }
 
-    /// <summary>Builds the host that <c>actorsync run</c> runs.</summary>
-    public static IHost Build(ActorSyncConfiguration configuration, Action<ILoggingBuilder>? configureLogging = null)
+    /// <summary>
+    /// Builds the host that <c>actorsync run</c> runs. <paramref name="configureServices"/> runs last, so its
+    /// registrations win (<c>actorsync demo</c> replaces the console lifetime: it handles Ctrl+C itself).
+    /// </summary>
+    public static IHost Build(
+        ActorSyncConfiguration configuration, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         if (!configuration.Options.Admin.Enabled)
         {
             var plain = Host.CreateApplicationBuilder();
             (configureLogging ?? (l => l.AddActorSyncConsole()))(plain.Logging);
             plain.Services.AddActorSyncEngine(configuration);
+            configureServices?.Invoke(plain.Services);
             return plain.Build();
         }
 
@@ -67,6 +72,7 @@ public static class ActorSyncHost
         (configureLogging ?? (l => l.AddActorSyncConsole()))(builder.Logging);
         builder.Services.AddActorSyncEngine(configuration);
         builder.Services.AddActorSyncAdmin(configuration);
+        configureServices?.Invoke(builder.Services);
 
         // Loopback by default (admin.url); port 0 picks a free port, reported by the "Admin endpoint listening" line.
         builder.WebHost.UseUrls(configuration.Options.Admin.Url);
