@@ -191,6 +191,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         }
 
         _snapshot = null;
+        _caughtUpLogged = false;
         RecordSuccess();
         Continue();
     }
@@ -234,7 +235,8 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
             _health.RecordBatch(result);
             _metrics.BatchApplied(_sync.Name, result, done.Elapsed);
             _pending = (Math.Max(0, _pending.Count - result.DeltaRows), _pending.Oldest);
-            _caughtUpLogged = false;
+            // "Caught up" is news after a start, a copy or a real backlog, not after every small batch under load.
+            _caughtUpLogged &= result.DeltaRows < BatchApplier.SmallBatchRows;
             LogMessages.BatchApplied(_logger, _sync.Name, result.DeltaRows, result.Upserted, result.Deleted, result.Truncated ? ", target truncated" : "");
             if (_armed)
             {
