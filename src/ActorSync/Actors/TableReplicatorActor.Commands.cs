@@ -15,6 +15,7 @@ public sealed partial class TableReplicatorActor
         {
             _state = SyncStates.Paused;
             ReleaseWakeUp();
+            ReleaseConnections();
         }
 
         LogMessages.SyncCommand(_logger, _sync.Name, "paused");

@@ -133,23 +133,19 @@ public sealed partial class TableReplicatorActor
         return new SnapshotDone(outcome, clock.Elapsed);
     }
 
-    private async Task<BatchResult> ApplyBatchAsync(SyncPlan plan, int batchSize, CancellationToken cancellationToken)
+    private static async Task<BatchResult> ApplyBatchAsync(
+        SyncPlan plan, HeldConnections held, int batchSize, CancellationToken cancellationToken)
     {
-        if (_sync.SameDatabase)
-        {
-            await using var lease = await _leaser.LeaseAsync(_sync.Source.Database, ConnectionRole.Write, cancellationToken);
-            return await BatchApplier.ApplySameDatabaseAsync(plan, lease.Connection, batchSize, _sync.ApplyTimeout, cancellationToken);
-        }
-
-        await using var source = await _leaser.LeaseAsync(_sync.Source.Database, ConnectionRole.Read, cancellationToken);
-        await using var target = await _leaser.LeaseAsync(_sync.Target.Database, ConnectionRole.Write, cancellationToken);
-        return await BatchApplier.ApplyAsync(plan, source.Connection, target.Connection, batchSize, _sync.ApplyTimeout, cancellationToken);
+        var source = await held.SourceAsync(cancellationToken);
+        return plan.Sync.SameDatabase
+            ? await BatchApplier.ApplySameDatabaseAsync(plan, source, batchSize, plan.Sync.ApplyTimeout, cancellationToken)
+            : await BatchApplier.ApplyAsync(
+                plan, source, await held.TargetAsync(cancellationToken), batchSize, plan.Sync.ApplyTimeout, cancellationToken);
     }
 
-    private async Task<bool> HasPendingAsync(SyncPlan plan, CancellationToken cancellationToken)
+    private static async Task<bool> HasPendingAsync(SyncPlan plan, HeldConnections held, CancellationToken cancellationToken)
     {
-        await using var source = await _leaser.LeaseAsync(_sync.Source.Database, ConnectionRole.Read, cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT EXISTS (SELECT FROM {plan.DeltaTable})", source.Connection);
+        await using var command = new NpgsqlCommand($"SELECT EXISTS (SELECT FROM {plan.DeltaTable})", await held.SourceAsync(cancellationToken));
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 

@@ -44,6 +44,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private bool _schemaChanged;
     private TimeSpan _quickPoll = FirstQuickPoll;
     private SnapshotProgress? _snapshot;
+    private HeldConnections _held;
     private (long Count, DateTimeOffset? Oldest) _pending;
 
     public TableReplicatorActor(
@@ -52,6 +53,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     {
         _metrics = metrics;
         _sync = sync;
+        _held = new HeldConnections(leaser, sync);
         _leaser = leaser;
         _listener = listener;
         _health = health;
@@ -126,6 +128,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     protected override void PostStop()
     {
         _stopping.Cancel();
+        ReleaseConnections();
         if (_armed)
         {
             _listener.Tell(new WakeUpNotWanted(_sync.SqlName));
@@ -172,6 +175,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
     private void BeginSnapshot(bool force)
     {
+        ReleaseConnections();
         _busy = true;
         _state = SyncStates.Snapshotting;
         _snapshot = new SnapshotProgress();
@@ -220,7 +224,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         Timers.Cancel("poll");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
-        ApplyBatchAsync(_plan, limit, _stopping.Token).PipeTo(
+        ApplyBatchAsync(_plan, _held, limit, _stopping.Token).PipeTo(
             Self, success: r => new BatchDone(r, clock.Elapsed), failure: e => new WorkFailed(e, limit));
     }
 
@@ -282,6 +286,11 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         {
             // A writer that saw us busy is still in flight (or the listener is away): poll again soon.
             Timers.StartSingleTimer("poll", PollDue.Instance, _quickPoll);
+            if (_quickPoll > TimeSpan.FromMilliseconds(50))
+            {
+                ReleaseConnections();
+            }
+
             _quickPoll = TimeSpan.FromTicks(Math.Min(_quickPoll.Ticks * 2, _sync.PollInterval.Ticks));
             return;
         }
@@ -289,7 +298,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         // Armed: every writer from now on notifies. One more look catches what committed before the lock was ours.
         _armed = true;
         _busy = true;
-        HasPendingAsync(_plan!, _stopping.Token).PipeTo(Self, success: has => new Rechecked(has), failure: e => new WorkFailed(e));
+        HasPendingAsync(_plan!, _held, _stopping.Token).PipeTo(Self, success: has => new Rechecked(has), failure: e => new WorkFailed(e));
     }
 
     private void OnRechecked(Rechecked rechecked)
@@ -302,6 +311,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         }
 
         _state = SyncStates.Idle;
+        ReleaseConnections();
         _pending = (0, null);
         RecordPending();
         _quickPoll = FirstQuickPoll;
@@ -347,6 +357,14 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
             ReleaseWakeUp();
             StartWork();
         }
+    }
+
+    /// <summary>Gives the held leases back (only while no task runs: the actor is between tasks when it calls this).</summary>
+    private void ReleaseConnections()
+    {
+        var held = _held;
+        _held = new HeldConnections(_leaser, _sync);
+        _ = held.DisposeAsync().AsTask();
     }
 
     private void ReleaseWakeUp()
