@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 
@@ -18,7 +17,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
 
     private KeyValuePair<string, HoconValue>[] _fields;
     private int _count;
-    private bool _pooled;
+    private bool _borrowed;
     private Dictionary<string, int>? _index;
     private bool _hasUnresolved;
 
@@ -88,79 +87,86 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
         var index = IndexOf(key);
         if (index >= 0)
         {
-            _fields[index] = new KeyValuePair<string, HoconValue>(_fields[index].Key, value);
+            SetAt(index, value);
         }
         else
         {
-            if (_count == _fields.Length)
-            {
-                Grow();
-            }
+            Add(key, value);
+        }
+    }
 
-            _fields[_count] = new KeyValuePair<string, HoconValue>(key, value);
-            _index?.Add(key, _count);
-            _count++;
-            if (_index is null && _count > IndexThreshold)
+    /// <summary>Appends a field; the caller knows the key is not there yet.</summary>
+    internal void Add(string key, HoconValue value)
+    {
+        if (_count == _fields.Length)
+        {
+            Grow();
+        }
+
+        _fields[_count] = new KeyValuePair<string, HoconValue>(key, value);
+        _index?.Add(key, _count);
+        _count++;
+        if (_index is null && _count > IndexThreshold)
+        {
+            _index = new Dictionary<string, int>(_count * 2, StringComparer.Ordinal);
+            for (var i = 0; i < _count; i++)
             {
-                _index = new Dictionary<string, int>(_count * 2, StringComparer.Ordinal);
-                for (var i = 0; i < _count; i++)
-                {
-                    _index.Add(_fields[i].Key, i);
-                }
+                _index.Add(_fields[i].Key, i);
             }
         }
 
         _hasUnresolved |= !value.IsResolved;
     }
 
+    /// <summary>The value of the field at <paramref name="index"/> (from <see cref="IndexOf"/>).</summary>
+    internal HoconValue ValueAt(int index) => _fields[index].Value;
+
+    /// <summary>Replaces the value of the field at <paramref name="index"/>, keeping its key and position.</summary>
+    internal void SetAt(int index, HoconValue value)
+    {
+        _fields[index] = new KeyValuePair<string, HoconValue>(_fields[index].Key, value);
+        _hasUnresolved |= !value.IsResolved;
+    }
+
     /// <summary>
-    /// The parser builds an object's fields in a pooled buffer and calls <see cref="Seal"/> at its closing brace, which
-    /// keeps an array of exactly the right size: large documents then allocate no arrays that are only grown and dropped.
+    /// The parser builds an object's fields in a buffer it lends (<paramref name="buffer"/>, reused from object to
+    /// object) and calls <see cref="Seal"/> at its closing brace, which keeps an array of exactly the right size: large
+    /// documents then allocate no arrays that are only grown and dropped.
     /// </summary>
-    internal static HoconObject CreatePooled(HoconOrigin origin) =>
-        new(origin) { _fields = ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Rent(16), _pooled = true };
+    internal static HoconObject CreateWithBuffer(HoconOrigin origin, KeyValuePair<string, HoconValue>[] buffer) =>
+        new(origin) { _fields = buffer, _borrowed = true };
 
-    internal void Seal()
+    /// <summary>Stops using the lent buffer and returns it (perhaps a larger one, if the object grew), or null when none was lent.</summary>
+    internal KeyValuePair<string, HoconValue>[]? Seal()
     {
-        if (!_pooled)
+        if (!_borrowed)
         {
-            return;
+            return null;
         }
 
-        var rented = _fields;
-        _fields = rented.AsSpan(0, _count).ToArray();
-        _pooled = false;
-        ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Return(rented, clearArray: true);
+        var buffer = _fields;
+        _fields = _count == 0 ? [] : buffer.AsSpan(0, _count).ToArray();
+        _borrowed = false;
+        return buffer;
     }
 
-    private void Grow()
-    {
-        var capacity = Math.Max(4, _count * 2);
-        if (!_pooled)
-        {
-            Array.Resize(ref _fields, capacity);
-            return;
-        }
-
-        var rented = _fields;
-        _fields = ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Rent(capacity);
-        rented.AsSpan(0, _count).CopyTo(_fields);
-        ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Return(rented, clearArray: true);
-    }
+    private void Grow() => Array.Resize(ref _fields, Math.Max(4, _count * 2));
 
     /// <summary>Marks this object as holding something unresolved after a nested object gained an unresolved value.</summary>
     internal void MarkUnresolved() => _hasUnresolved = true;
 
-    private int IndexOf(string key)
+    /// <summary>The position of <paramref name="key"/> among the fields, or -1.</summary>
+    internal int IndexOf(string key)
     {
         if (_index is not null)
         {
             return _index.TryGetValue(key, out var found) ? found : -1;
         }
 
-        for (var i = 0; i < _count; i++)
+        var fields = _fields.AsSpan(0, _count);
+        for (var i = 0; i < fields.Length; i++)
         {
-            if (string.Equals(_fields[i].Key, key, StringComparison.Ordinal))
+            if (string.Equals(fields[i].Key, key, StringComparison.Ordinal))
             {
                 return i;
             }

@@ -11,20 +11,27 @@ internal sealed partial class Parser
     /// concatenation such as <c>5s</c> or <c>foo bar</c> costs one string; only objects, arrays and substitutions
     /// become pieces of their own.
     /// </summary>
-    private HoconValue ParseValue(Token first, LazyPath path)
+    private HoconValue ParseValue(Token first)
     {
         if (_json)
         {
-            return ParseSingleValue(first, path);
+            return ParseSingleValue(first);
         }
 
         var pendingSimple = default(Token);
         var hasPending = false;
         HoconValue? single = null;
         List<HoconValue>? pieces = null;
+
+        // The run of simple values being joined: its pieces lie next to each other in the source, so unless a quoted
+        // string (whose value differs from its source text) is among them, the run is a slice of the source and needs
+        // no builder.
         var runOrigin = default(HoconOrigin);
         var runQuoted = false;
         var runActive = false;
+        var runBuilding = false;
+        var runStart = 0;
+        var runEnd = 0;
         var token = first;
         while (true)
         {
@@ -43,7 +50,7 @@ internal sealed partial class Parser
             else
             {
                 FlushRun();
-                var piece = ParseSingleValue(token, path);
+                var piece = ParseSingleValue(token);
                 if (single is null && pieces is null)
                 {
                     single = piece;
@@ -56,33 +63,24 @@ internal sealed partial class Parser
             }
 
             var next = Next();
-            if (next.Kind == TokenKind.Whitespace)
-            {
-                var after = Next();
-                if (!after.StartsValue)
-                {
-                    PushBack(after);
-                    break;
-                }
-
-                AppendToRun(next);
-                token = after;
-            }
-            else if (next.StartsValue)
-            {
-                token = next;
-            }
-            else
+            if (!next.StartsValue)
             {
                 PushBack(next);
                 break;
             }
+
+            if (next.HasSpaceBefore)
+            {
+                AppendSpace(next);
+            }
+
+            token = next;
         }
 
         if (hasPending)
         {
             // A single simple value keeps its type (spec: "A single value is never converted to a string").
-            return ParseSingleValue(pendingSimple, path);
+            return ParseSingleValue(pendingSimple);
         }
 
         if (single is not null && pieces is null && !runActive)
@@ -92,9 +90,7 @@ internal sealed partial class Parser
 
         if (single is null && pieces is null)
         {
-            var text = new HoconString(_run.ToString(), runOrigin, quoted: true);
-            _run.Clear();
-            return text;
+            return new HoconString(TakeRun(), runOrigin, quoted: true);
         }
 
         FlushRun();
@@ -103,47 +99,90 @@ internal sealed partial class Parser
 
         void AppendToRun(Token piece)
         {
-            if (hasPending)
-            {
-                hasPending = false;
-                AppendToRun(pendingSimple);
-            }
-
-            if (!runActive)
-            {
-                runActive = true;
-                runQuoted = false;
-                runOrigin = Origin(piece);
-            }
-
+            FlushPending();
+            StartRun(piece.Start, Origin(piece));
             runQuoted |= piece.Kind == TokenKind.QuotedString;
-            if (piece.Value is not null)
+            if (piece.Value is { } value)
             {
-                _run.Append(piece.Value);
+                BeginBuilding();
+                _run.Append(value);
             }
-            else
+            else if (runBuilding)
             {
                 _run.Append(_source, piece.Start, piece.Length);
             }
+
+            runEnd = piece.Start + piece.Length;
         }
 
-        // Whitespace alone keeps its unquoted mark: next to objects and arrays it is ignored.
-        void FlushRun()
+        // Whitespace between two values on a line is kept, as unquoted text.
+        void AppendSpace(Token before)
+        {
+            FlushPending();
+            var length = before.Start - before.SpaceStart;
+            StartRun(before.SpaceStart, new HoconOrigin(_tokens.Description, before.Line, before.Column - length));
+            if (runBuilding)
+            {
+                _run.Append(_source, before.SpaceStart, length);
+            }
+
+            runEnd = before.Start;
+        }
+
+        void FlushPending()
         {
             if (hasPending)
             {
                 hasPending = false;
                 AppendToRun(pendingSimple);
             }
+        }
 
+        void StartRun(int start, HoconOrigin origin)
+        {
+            if (!runActive)
+            {
+                runActive = true;
+                runQuoted = false;
+                runBuilding = false;
+                runStart = start;
+                runEnd = start;
+                runOrigin = origin;
+            }
+        }
+
+        void BeginBuilding()
+        {
+            if (!runBuilding)
+            {
+                runBuilding = true;
+                _run.Append(_source, runStart, runEnd - runStart);
+            }
+        }
+
+        string TakeRun()
+        {
+            runActive = false;
+            if (!runBuilding)
+            {
+                return _source.Substring(runStart, runEnd - runStart);
+            }
+
+            var text = _run.ToString();
+            _run.Clear();
+            return text;
+        }
+
+        // Whitespace alone keeps its unquoted mark: next to objects and arrays it is ignored.
+        void FlushRun()
+        {
+            FlushPending();
             if (!runActive)
             {
                 return;
             }
 
-            var piece = new HoconString(_run.ToString(), runOrigin, runQuoted);
-            _run.Clear();
-            runActive = false;
+            var piece = new HoconString(TakeRun(), runOrigin, runQuoted);
             if (single is null && pieces is null)
             {
                 single = piece;
@@ -159,9 +198,9 @@ internal sealed partial class Parser
     private static bool IsSimple(Token token) => token.Kind is TokenKind.QuotedString or TokenKind.UnquotedText or TokenKind.Number
         or TokenKind.True or TokenKind.False or TokenKind.Null;
 
-    private HoconValue ParseSingleValue(Token token, LazyPath path) => token.Kind switch
+    private HoconValue ParseSingleValue(Token token) => token.Kind switch
     {
-        TokenKind.OpenBrace => ParseObject(braced: true, path.Materialize(), Origin(token)),
+        TokenKind.OpenBrace => ParseObject(braced: true, Origin(token)),
         TokenKind.OpenBracket => ParseArray(Origin(token)),
         TokenKind.QuotedString => new HoconString(token.Value!, Origin(token), quoted: true),
         TokenKind.UnquotedText => new HoconString(token.Text(_source), Origin(token), quoted: false),

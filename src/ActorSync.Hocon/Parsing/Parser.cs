@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ActorSync.Hocon.Internal;
 using ActorSync.Hocon.Resolution;
 
@@ -21,6 +22,24 @@ internal sealed partial class Parser
 
     /// <summary>Keys repeat a lot in configuration files; each distinct one is allocated once per document.</summary>
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
+
+    /// <summary>The keys found last, by a cheap hash of their text: most repeated keys are found here without a dictionary lookup.</summary>
+    private readonly string?[] _recentKeys = new string?[256];
+
+    /// <summary>
+    /// The keys of the fields being parsed, from the root down: the path of the object being parsed, which <c>+=</c> and
+    /// includes need. Pushed and popped around each field's value, so no field allocates a path.
+    /// </summary>
+    private readonly List<string> _path = [];
+
+    /// <summary>Above zero inside an array element, where a field has no path from the root.</summary>
+    private int _pathless;
+
+    /// <summary>Field buffers lent to the objects being parsed, given back at their closing brace (one per nesting level).</summary>
+    private readonly Stack<KeyValuePair<string, HoconValue>[]> _fieldBuffers = new();
+
+    /// <summary>The elements of the arrays being parsed, nested arrays above the outer ones; each array takes its slice at ']'.</summary>
+    private readonly List<HoconValue> _elements = [];
     private int _pushedCount;
 
     public Parser(string text, string description, bool json, IncludeContext include)
@@ -39,7 +58,7 @@ internal sealed partial class Parser
         switch (first.Kind)
         {
             case TokenKind.OpenBrace:
-                root = ParseObject(braced: true, [], Origin(first));
+                root = ParseObject(braced: true, Origin(first));
                 break;
             case TokenKind.OpenBracket:
                 root = ParseArray(Origin(first));
@@ -53,7 +72,7 @@ internal sealed partial class Parser
                 }
 
                 PushBack(first);
-                root = ParseObject(braced: false, [], Origin(first));
+                root = ParseObject(braced: false, Origin(first));
                 return root;
         }
 
@@ -66,29 +85,29 @@ internal sealed partial class Parser
         return root;
     }
 
-    private HoconObject ParseObject(bool braced, string[]? path, HoconOrigin origin)
+    private HoconObject ParseObject(bool braced, HoconOrigin origin)
     {
-        var result = HoconObject.CreatePooled(origin);
+        var result = HoconObject.CreateWithBuffer(origin, _fieldBuffers.Count > 0 ? _fieldBuffers.Pop() : new KeyValuePair<string, HoconValue>[16]);
         while (true)
         {
             var token = NextSignificant();
             switch (token.Kind)
             {
                 case TokenKind.CloseBrace when braced:
-                    result.Seal();
+                    _fieldBuffers.Push(result.Seal()!);
                     return result;
                 case TokenKind.CloseBrace:
                     throw Problem(token, "found '}' without a matching '{' (the document has no root braces); quote it if it belongs in a string");
                 case TokenKind.End when !braced:
-                    result.Seal();
+                    _fieldBuffers.Push(result.Seal()!);
                     return result;
                 case TokenKind.End:
                     throw Problem(token, $"expected '}}' to close the object opened at {origin}, found the end of the input");
                 case TokenKind.UnquotedText when !_json && token.TextEquals(_source, "include"):
-                    ParseInclude(result, path, token);
+                    ParseInclude(result, CurrentPath(), token);
                     break;
                 default:
-                    ParseField(result, path, token);
+                    ParseField(result, token);
                     break;
             }
 
@@ -111,58 +130,60 @@ internal sealed partial class Parser
         }
     }
 
-    private void ParseField(HoconObject target, string[]? objectPath, Token first)
+    private void ParseField(HoconObject target, Token first)
     {
-        var key = ParseKey(first);
+        var keyCount = ParseKey(first);
         var separator = NextSignificant();
-        var path = new LazyPath(objectPath, key);
         HoconValue value;
         switch (separator.Kind)
         {
             case TokenKind.Colon:
             case TokenKind.Equals:
-                value = ParseValue(ExpectValueStart(separator), path);
+                value = ParseValue(ExpectValueStart(separator));
                 break;
             case TokenKind.PlusEquals:
-                value = ParsePlusEquals(separator, objectPath, key.ToArray());
+                value = ParsePlusEquals(separator);
                 break;
             case TokenKind.OpenBrace when !_json:
-                value = ParseValue(separator, path);
+                value = ParseValue(separator);
                 break;
             default:
                 throw Problem(
                     separator,
-                    $"expected {(_json ? "':'" : "':', '=', '+=' or '{'")} after the key '{Tokenizer.Shorten(HoconPath.FromOwned(key.ToArray()).ToString())}', found {Describe(separator)}");
+                    $"expected {(_json ? "':'" : "':', '=', '+=' or '{'")} after the key '{Tokenizer.Shorten(HoconPath.FromOwned(_path[^keyCount..].ToArray()).ToString())}', found {Describe(separator)}");
         }
 
-        if (key.Single is { } single)
+        if (keyCount == 1)
         {
-            target.TryGetValue(single, out var existing);
-            target.Set(single, Merging.MergeInPlace(existing, value));
+            SetMerged(target, _path[^1], value);
+            _path.RemoveAt(_path.Count - 1);
         }
         else
         {
-            SetPath(target, key.Many!, 0, value);
+            SetPath(target, CollectionsMarshal.AsSpan(_path)[^keyCount..], value);
+            _path.RemoveRange(_path.Count - keyCount, keyCount);
         }
     }
 
     /// <summary>Spec, "The += field separator": <c>a += b</c> becomes <c>a = ${?a} [b]</c>, with the field's full path.</summary>
-    private Concatenation ParsePlusEquals(Token separator, string[]? objectPath, string[] keys)
+    private Concatenation ParsePlusEquals(Token separator)
     {
-        if (objectPath is null)
-        {
+        var fullPath = CurrentPath() ??
             throw Problem(separator, "'+=' cannot be used in an object inside an array: the field has no path for ${?...} to refer to");
-        }
-
-        var fullPath = Append(objectPath, keys)!;
-        var element = ParseValue(ExpectValueStart(separator), LazyPath.InArray);
+        _pathless++;
+        var element = ParseValue(ExpectValueStart(separator));
+        _pathless--;
         var origin = Origin(separator);
         var array = new HoconArray(element.Origin, 1);
         array.Add(element);
         return new Concatenation([new Substitution(fullPath, optional: true, _include.Prefix, origin), array], origin);
     }
 
-    private KeyPath ParseKey(Token first)
+    /// <summary>The path of the object being parsed (with the keys of the field being parsed, if any); null inside an array.</summary>
+    private string[]? CurrentPath() => _pathless > 0 ? null : _path.ToArray();
+
+    /// <summary>Parses a key and pushes its keys on <see cref="_path"/>; returns how many.</summary>
+    private int ParseKey(Token first)
     {
         if (_json)
         {
@@ -171,7 +192,8 @@ internal sealed partial class Parser
                 throw Problem(first, $"expected a quoted key or '}}', found {Describe(first)}");
             }
 
-            return new KeyPath(first.Value!, null);
+            _path.Add(first.Value!);
+            return 1;
         }
 
         if (first.Kind == TokenKind.Substitution)
@@ -184,59 +206,54 @@ internal sealed partial class Parser
             throw Problem(first, $"expected a key{(first.Kind == TokenKind.Comma ? " (a comma may only follow a field)" : "")}, found {Describe(first)}");
         }
 
-        // Fast path: one token, perhaps followed by whitespace, then something that is not part of a key.
+        // Fast path: one token, then something that is not part of a key.
         var next = Next();
-        var whitespace = default(Token);
-        if (next.Kind == TokenKind.Whitespace)
-        {
-            whitespace = next;
-            next = Next();
-        }
-
         if (!next.IsKeyPart && next.Kind != TokenKind.Substitution)
         {
             PushBack(next);
             if (first.Kind == TokenKind.QuotedString)
             {
-                return new KeyPath(first.Value!, null);
+                _path.Add(first.Value!);
+                return 1;
             }
 
             var span = _source.AsSpan(first.Start, first.Length);
             if (span.IndexOf('.') < 0)
             {
-                return new KeyPath(Intern(span), null);
+                _path.Add(Intern(span));
+                return 1;
             }
 
             if (span[0] != '.' && span[^1] != '.' && !span.Contains("..", StringComparison.Ordinal))
             {
-                var keys = new string[span.Count('.') + 1];
-                var index = 0;
+                var count = 0;
                 foreach (var range in span.Split('.'))
                 {
-                    keys[index++] = Intern(span[range]);
+                    _path.Add(Intern(span[range]));
+                    count++;
                 }
 
-                return new KeyPath(null, keys);
+                return count;
             }
         }
 
         PushBack(next);
-        if (whitespace.Kind == TokenKind.Whitespace)
-        {
-            PushBack(whitespace);
-        }
-
         var path = new PathBuilder(Origin(first));
         var token = first;
+        var later = false;
         while (true)
         {
+            // Whitespace between the pieces of a key is part of it ("a b c" is one key); before the first it is not.
+            if (later && token.HasSpaceBefore && token.IsKeyPart)
+            {
+                path.AddWhitespace(_source[token.SpaceStart..token.Start]);
+            }
+
+            later = true;
+
             if (token.Kind == TokenKind.QuotedString)
             {
                 path.AddQuoted(token.Value!);
-            }
-            else if (token.Kind == TokenKind.Whitespace)
-            {
-                path.AddWhitespace(token.Text(_source));
             }
             else if (token.IsKeyPart)
             {
@@ -250,7 +267,8 @@ internal sealed partial class Parser
             {
                 PushBack(token);
                 var keys = path.Build("a key");
-                return keys.Length == 1 ? new KeyPath(keys[0], null) : new KeyPath(null, keys);
+                _path.AddRange(keys);
+                return keys.Length;
             }
 
             token = Next();
@@ -270,13 +288,14 @@ internal sealed partial class Parser
 
     private HoconArray ParseArray(HoconOrigin origin)
     {
-        var array = new HoconArray(origin);
         var token = NextSignificant();
         if (token.Kind == TokenKind.CloseBracket)
         {
-            return array;
+            return new HoconArray(origin, []);
         }
 
+        var start = _elements.Count;
+        _pathless++;
         while (true)
         {
             if (!token.StartsValue)
@@ -285,10 +304,10 @@ internal sealed partial class Parser
                     token,
                     token.Kind == TokenKind.End
                         ? $"expected ']' to close the array opened at {origin}, found the end of the input"
-                        : $"expected a value{(array.Count == 0 ? " or ']'" : "")} in the array, found {Describe(token)}");
+                        : $"expected a value{(_elements.Count == start ? " or ']'" : "")} in the array, found {Describe(token)}");
             }
 
-            array.Add(ParseValue(token, LazyPath.InArray));
+            _elements.Add(ParseValue(token));
             var (separated, comma) = ConsumeSeparator();
             token = NextSignificant();
             if (token.Kind == TokenKind.CloseBracket)
@@ -298,7 +317,10 @@ internal sealed partial class Parser
                     throw Problem(token, "JSON does not allow a comma before ']'");
                 }
 
-                return array;
+                _pathless--;
+                var items = CollectionsMarshal.AsSpan(_elements)[start..].ToArray();
+                _elements.RemoveRange(start, items.Length);
+                return new HoconArray(origin, items);
             }
 
             if (!separated)
@@ -320,8 +342,6 @@ internal sealed partial class Parser
             var token = Next();
             switch (token.Kind)
             {
-                case TokenKind.Whitespace:
-                    continue;
                 case TokenKind.Newline:
                     newline = true;
                     continue;
@@ -334,20 +354,35 @@ internal sealed partial class Parser
         }
     }
 
-    /// <summary>Spec, "Paths as keys": <c>a.b.c : 1</c> is <c>a { b { c : 1 } }</c>, merged like any duplicate key.</summary>
-    private static void SetPath(HoconObject target, string[] keys, int index, HoconValue value)
+    /// <summary>Spec, "Duplicate keys and object merging": a field defined again merges with (or replaces) the earlier value.</summary>
+    private static void SetMerged(HoconObject target, string key, HoconValue value)
     {
-        var key = keys[index];
-        target.TryGetValue(key, out var existing);
-        if (index == keys.Length - 1)
+        var index = target.IndexOf(key);
+        if (index < 0)
         {
-            target.Set(key, Merging.MergeInPlace(existing, value));
+            target.Add(key, value);
+        }
+        else
+        {
+            target.SetAt(index, Merging.MergeInPlace(target.ValueAt(index), value));
+        }
+    }
+
+    /// <summary>Spec, "Paths as keys": <c>a.b.c : 1</c> is <c>a { b { c : 1 } }</c>, merged like any duplicate key.</summary>
+    private static void SetPath(HoconObject target, ReadOnlySpan<string> keys, HoconValue value)
+    {
+        var key = keys[0];
+        if (keys.Length == 1)
+        {
+            SetMerged(target, key, value);
             return;
         }
 
+        var index = target.IndexOf(key);
+        var existing = index < 0 ? null : target.ValueAt(index);
         if (existing is HoconObject child)
         {
-            SetPath(child, keys, index + 1, value);
+            SetPath(child, keys[1..], value);
             if (!child.IsResolved)
             {
                 target.MarkUnresolved();
@@ -357,8 +392,15 @@ internal sealed partial class Parser
         }
 
         var created = new HoconObject(value.Origin);
-        SetPath(created, keys, index + 1, value);
-        target.Set(key, Merging.MergeInPlace(existing, created));
+        SetPath(created, keys[1..], value);
+        if (index < 0)
+        {
+            target.Add(key, created);
+        }
+        else
+        {
+            target.SetAt(index, Merging.MergeInPlace(existing, created));
+        }
     }
 
     /// <summary>Extends a path; null stays null (inside an array a field has no path from the root).</summary>
@@ -382,7 +424,7 @@ internal sealed partial class Parser
         while (true)
         {
             var token = Next();
-            if (token.Kind is not (TokenKind.Whitespace or TokenKind.Newline))
+            if (token.Kind != TokenKind.Newline)
             {
                 return token;
             }
@@ -397,7 +439,6 @@ internal sealed partial class Parser
     {
         TokenKind.End => "the end of the input",
         TokenKind.Newline => "a newline",
-        TokenKind.Whitespace => "whitespace",
         TokenKind.Comma => "','",
         TokenKind.Colon => "':'",
         TokenKind.Equals => "'='",
@@ -415,37 +456,25 @@ internal sealed partial class Parser
         _ => $"'{Tokenizer.Shorten(_source.AsSpan(token.Start, token.Length))}'",
     };
 
-    /// <summary>
-    /// A field's path, built only when a nested object needs it (for <c>+=</c> and includes inside it), so scalar
-    /// fields cost no array. Inside an array there is no path.
-    /// </summary>
-    private readonly struct LazyPath(string[]? parent, KeyPath key)
-    {
-        public static LazyPath InArray => default;
-
-        public string[]? Materialize() => parent is null ? null : Append(parent, key.ToArray());
-    }
-
-    /// <summary>A key path: most keys are a single key, which needs no array.</summary>
-    private readonly record struct KeyPath(string? Single, string[]? Many)
-    {
-        public string[] ToArray() => Many ?? [Single!];
-    }
-
     private string Intern(ReadOnlySpan<char> text)
     {
+        var slot = ((text.Length * 31) + (text[0] * 7) + text[^1]) & (256 - 1);
+        if (_recentKeys[slot] is { } recent && text.SequenceEqual(recent))
+        {
+            return recent;
+        }
+
         var lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(text, out var known))
+        if (!lookup.TryGetValue(text, out var key))
         {
-            return known;
+            key = text.ToString();
+            if (_keys.Count < 4096)
+            {
+                _keys[key] = key;
+            }
         }
 
-        var key = text.ToString();
-        if (_keys.Count < 4096)
-        {
-            _keys[key] = key;
-        }
-
+        _recentKeys[slot] = key;
         return key;
     }
 }

@@ -29,49 +29,66 @@ internal sealed class Tokenizer
         }
     }
 
+    public string Description => _description;
+
     public HoconOrigin Origin(in Token token) => new(_description, token.Line, token.Column);
 
+    /// <summary>
+    /// The next token. Whitespace before it (not newlines) is skipped and only remembered as
+    /// <see cref="Token.SpaceStart"/>; comments are dropped up to their newline, which is a token.
+    /// </summary>
     public Token Next()
     {
+        var text = _text;
+        var position = _position;
+        var spaceStart = position;
         while (true)
         {
-            if (_position >= _text.Length)
+            if ((uint)position >= (uint)text.Length)
             {
-                return Make(TokenKind.End, _position, 0);
+                _position = position;
+                return Make(TokenKind.End, position, 0, spaceStart);
             }
 
-            var c = _text[_position];
+            var c = text[position];
+            if (c < 128 ? CharClass.AsciiClass[c] == CharClass.Space : CharClass.IsWhitespace(c))
+            {
+                position++;
+                continue;
+            }
+
+            _position = position;
             switch (c)
             {
                 case '\n':
                     {
-                        var token = Make(TokenKind.Newline, _position, 1);
-                        _position++;
+                        var token = Make(TokenKind.Newline, position, 1, spaceStart);
+                        _position = position + 1;
                         _line++;
                         _lineStart = _position;
                         return token;
                     }
 
                 case '"':
-                    return QuotedOrTripleQuoted();
+                    return QuotedOrTripleQuoted(spaceStart);
                 case ',':
-                    return Single(TokenKind.Comma);
+                    return Single(TokenKind.Comma, spaceStart);
                 case ':':
-                    return Single(TokenKind.Colon);
+                    return Single(TokenKind.Colon, spaceStart);
                 case '=':
-                    return _json ? throw Problem("JSON does not allow '=' (use ':')") : Single(TokenKind.Equals);
+                    return _json ? throw Problem("JSON does not allow '=' (use ':')") : Single(TokenKind.Equals, spaceStart);
                 case '{':
-                    return Single(TokenKind.OpenBrace);
+                    return Single(TokenKind.OpenBrace, spaceStart);
                 case '}':
-                    return Single(TokenKind.CloseBrace);
+                    return Single(TokenKind.CloseBrace, spaceStart);
                 case '[':
-                    return Single(TokenKind.OpenBracket);
+                    return Single(TokenKind.OpenBracket, spaceStart);
                 case ']':
-                    return Single(TokenKind.CloseBracket);
+                    return Single(TokenKind.CloseBracket, spaceStart);
                 case '+':
                     if (!_json && Peek(1) == '=')
                     {
-                        var token = Make(TokenKind.PlusEquals, _position, 2);
+                        var token = Make(TokenKind.PlusEquals, position, 2, spaceStart);
                         _position += 2;
                         return token;
                     }
@@ -80,25 +97,20 @@ internal sealed class Tokenizer
                 case '$':
                     if (!_json && Peek(1) == '{')
                     {
-                        return Substitution();
+                        return Substitution(spaceStart);
                     }
 
                     throw Problem(_json ? "JSON does not allow '$'" : $"'$' must start a substitution '${{', found {DescribeChar(Peek(1))} after it");
                 case '#':
-                    SkipComment();
-                    continue;
                 case '/' when Peek(1) == '/':
                     SkipComment();
+                    position = _position;
+                    spaceStart = position;
                     continue;
                 default:
-                    if (CharClass.IsWhitespace(c))
-                    {
-                        return WhitespaceRun();
-                    }
-
                     if (c == '-' || char.IsAsciiDigit(c))
                     {
-                        return NumberOrText();
+                        return NumberOrText(spaceStart);
                     }
 
                     if (CharClass.IsForbidden(c))
@@ -106,7 +118,7 @@ internal sealed class Tokenizer
                         throw Problem($"'{c}' is a reserved character and is not allowed outside quotes");
                     }
 
-                    return UnquotedText();
+                    return UnquotedText(spaceStart);
             }
         }
     }
@@ -205,12 +217,12 @@ internal sealed class Tokenizer
 
     private char Peek(int offset) => _position + offset < _text.Length ? _text[_position + offset] : '\0';
 
-    private Token Make(TokenKind kind, int start, int length, string? value = null, string[]? path = null, bool optional = false) =>
-        new(kind, start, length, _line, start - _lineStart + 1, value, path, optional);
+    private Token Make(TokenKind kind, int start, int length, int spaceStart) =>
+        new(kind, start, length, _line, start - _lineStart + 1, spaceStart);
 
-    private Token Single(TokenKind kind)
+    private Token Single(TokenKind kind, int spaceStart)
     {
-        var token = Make(kind, _position, 1);
+        var token = Make(kind, _position, 1, spaceStart);
         _position++;
         return token;
     }
@@ -230,7 +242,7 @@ internal sealed class Tokenizer
         _position = end < 0 ? _text.Length : end;
     }
 
-    private Token WhitespaceRun()
+    private string WhitespaceRun()
     {
         var start = _position;
         while (_position < _text.Length && _text[_position] != '\n' && CharClass.IsWhitespace(_text[_position]))
@@ -238,10 +250,10 @@ internal sealed class Tokenizer
             _position++;
         }
 
-        return Make(TokenKind.Whitespace, start, _position - start);
+        return _text[start.._position];
     }
 
-    private Token NumberOrText()
+    private Token NumberOrText(int spaceStart)
     {
         var start = _position;
         var end = start;
@@ -254,7 +266,7 @@ internal sealed class Tokenizer
         if (CharClass.IsJsonNumber(span))
         {
             _position = end;
-            return Make(TokenKind.Number, start, end - start);
+            return Make(TokenKind.Number, start, end - start, spaceStart);
         }
 
         // Spec, "Unquoted strings": text that starts like a number but is not one (1.0.0, 10e3e3, 1-e3) is unquoted
@@ -272,18 +284,27 @@ internal sealed class Tokenizer
         }
 
         _position = end;
-        return Make(TokenKind.UnquotedText, start, end - start);
+        return Make(TokenKind.UnquotedText, start, end - start, spaceStart);
     }
 
-    private Token UnquotedText()
+    private Token UnquotedText(int spaceStart)
     {
+        var text = _text;
         var start = _position;
         var end = start;
-        while (end < _text.Length)
+        while ((uint)end < (uint)text.Length)
         {
-            var c = _text[end];
-            if (CharClass.MayEndUnquoted(c) &&
-                (CharClass.IsForbidden(c) || CharClass.IsWhitespace(c) || (c == '/' && end + 1 < _text.Length && _text[end + 1] == '/')))
+            var c = text[end];
+            if (c < 128)
+            {
+                // Forbidden characters and whitespace end the text, '/' only when it starts a '//' comment.
+                var kind = CharClass.AsciiClass[c];
+                if (kind != CharClass.Text && (kind != CharClass.Slash || (end + 1 < text.Length && text[end + 1] == '/')))
+                {
+                    break;
+                }
+            }
+            else if (CharClass.IsWhitespace(c))
             {
                 break;
             }
@@ -292,23 +313,19 @@ internal sealed class Tokenizer
         }
 
         // Spec: "truefoo parses as the boolean token true followed by the unquoted string foo".
-        var span = _text.AsSpan(start, end - start);
-        if (span.StartsWith("true"))
+        var span = text.AsSpan(start, end - start);
+        var keyword = span.Length < 4 ? TokenKind.End : span[0] switch
         {
-            _position = start + 4;
-            return Make(TokenKind.True, start, 4);
-        }
-
-        if (span.StartsWith("null"))
+            't' when span.StartsWith("true") => TokenKind.True,
+            'n' when span.StartsWith("null") => TokenKind.Null,
+            'f' when span.StartsWith("false") => TokenKind.False,
+            _ => TokenKind.End,
+        };
+        if (keyword != TokenKind.End)
         {
-            _position = start + 4;
-            return Make(TokenKind.Null, start, 4);
-        }
-
-        if (span.StartsWith("false"))
-        {
-            _position = start + 5;
-            return Make(TokenKind.False, start, 5);
+            var length = keyword == TokenKind.False ? 5 : 4;
+            _position = start + length;
+            return Make(keyword, start, length, spaceStart);
         }
 
         if (_json)
@@ -317,28 +334,28 @@ internal sealed class Tokenizer
         }
 
         _position = end;
-        return Make(TokenKind.UnquotedText, start, end - start);
+        return Make(TokenKind.UnquotedText, start, end - start, spaceStart);
     }
 
-    private Token QuotedOrTripleQuoted()
+    private Token QuotedOrTripleQuoted(int spaceStart)
     {
         if (!_json && Peek(1) == '"' && Peek(2) == '"')
         {
-            return TripleQuoted();
+            return TripleQuoted(spaceStart);
         }
 
         var start = _position;
         var line = _line;
         var column = start - _lineStart + 1;
         var value = ReadQuoted(_text, ref _position, new HoconOrigin(_description, line, column));
-        return new Token(TokenKind.QuotedString, start, _position - start, line, column, value);
+        return new Token(TokenKind.QuotedString, start, _position - start, line, column, spaceStart, value);
     }
 
     /// <summary>
     /// Spec, "Multi-line strings": everything up to the closing <c>"""</c> is taken as is, and any run of more than three
     /// quotes ends the string with the extra quotes inside it (<c>"""foo""""</c> is <c>foo"</c>).
     /// </summary>
-    private Token TripleQuoted()
+    private Token TripleQuoted(int spaceStart)
     {
         var start = _position;
         var line = _line;
@@ -367,14 +384,14 @@ internal sealed class Tokenizer
         }
 
         _position = runEnd;
-        return new Token(TokenKind.QuotedString, start, runEnd - start, line, column, value);
+        return new Token(TokenKind.QuotedString, start, runEnd - start, line, column, spaceStart, value);
     }
 
     /// <summary>
     /// <c>${path}</c> or <c>${?path}</c>. The path is a path expression without substitutions; whitespace around it is
     /// ignored, but <c>${?</c> must be written together.
     /// </summary>
-    private Token Substitution()
+    private Token Substitution(int spaceStart)
     {
         var start = _position;
         var line = _line;
@@ -414,8 +431,7 @@ internal sealed class Tokenizer
             }
             else if (CharClass.IsWhitespace(c))
             {
-                var whitespace = WhitespaceRun();
-                path.AddWhitespace(whitespace.Text(_text));
+                path.AddWhitespace(WhitespaceRun());
             }
             else if (c == '#' || (c == '/' && Peek(1) == '/'))
             {
@@ -448,7 +464,7 @@ internal sealed class Tokenizer
         }
 
         var keys = path.Build(optional ? "a path after '${?'" : "a path after '${'");
-        return new Token(TokenKind.Substitution, start, _position - start, line, column, path: keys, optional: optional);
+        return new Token(TokenKind.Substitution, start, _position - start, line, column, spaceStart, keys, optional);
     }
 
     public static string Shorten(ReadOnlySpan<char> text) => text.Length <= 24 ? text.ToString() : string.Concat(text[..21], "...");
