@@ -8,6 +8,12 @@ namespace ActorSync.Hocon;
 /// </summary>
 public sealed class HoconNumber : HoconValue
 {
+    // Like HoconString, a number from the source is a slice of it until its text is asked for.
+    private string? _text;
+    private readonly string? _source;
+    private readonly int _start;
+    private readonly int _length;
+
     /// <summary>Creates a number from its JSON text.</summary>
     /// <exception cref="FormatException"><paramref name="text"/> is not a JSON number.</exception>
     public HoconNumber(string text, HoconOrigin origin)
@@ -25,11 +31,20 @@ public sealed class HoconNumber : HoconValue
         }
 
         // Only the text is kept; conversions parse it when asked, which costs less than storing every form.
-        Text = text;
+        _text = text;
+    }
+
+    /// <summary>The number <c>source[start..start+length]</c>, which the tokenizer has checked.</summary>
+    internal HoconNumber(string source, int start, int length, HoconOrigin origin)
+        : base(origin)
+    {
+        _source = source;
+        _start = start;
+        _length = length;
     }
 
     /// <summary>The number as written in the source, e.g. <c>1e5</c> or <c>42.0</c>.</summary>
-    public string Text { get; }
+    public string Text => _text ??= _source!.Substring(_start, _length);
 
     /// <summary>True when the number was written without fraction or exponent and fits in a <see cref="long"/>.</summary>
     public bool IsInteger => Text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 && long.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);

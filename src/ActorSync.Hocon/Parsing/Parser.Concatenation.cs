@@ -18,9 +18,29 @@ internal sealed partial class Parser
             return ParseSingleValue(first);
         }
 
-        var pendingSimple = default(Token);
-        var hasPending = false;
-        HoconValue? single = null;
+        // Most values are one token followed by a newline, a comma or a closing brace: no concatenation to set up. A
+        // single simple value keeps its type (spec: "A single value is never converted to a string").
+        var simple = IsSimple(first);
+        var value = simple ? null : ParseSingleValue(first);
+        var next = Next();
+        if (!next.StartsValue)
+        {
+            PushBack(next);
+            return value ?? ParseSingleValue(first);
+        }
+
+        return ParseConcatenation(first, value, next);
+    }
+
+    /// <summary>
+    /// The rest of a concatenation: <paramref name="first"/> is its first token (already parsed into
+    /// <paramref name="firstValue"/> unless it is simple), <paramref name="second"/> the token after it.
+    /// </summary>
+    private HoconValue ParseConcatenation(Token first, HoconValue? firstValue, Token second)
+    {
+        var pendingSimple = first;
+        var hasPending = firstValue is null;
+        var single = firstValue;
         List<HoconValue>? pieces = null;
 
         // The run of simple values being joined: its pieces lie next to each other in the source, so unless a quoted
@@ -32,20 +52,17 @@ internal sealed partial class Parser
         var runBuilding = false;
         var runStart = 0;
         var runEnd = 0;
-        var token = first;
+        var token = second;
         while (true)
         {
+            if (token.HasSpaceBefore)
+            {
+                AppendSpace(token);
+            }
+
             if (IsSimple(token))
             {
-                if (!hasPending && !runActive && single is null && pieces is null)
-                {
-                    pendingSimple = token;
-                    hasPending = true;
-                }
-                else
-                {
-                    AppendToRun(token);
-                }
+                AppendToRun(token);
             }
             else
             {
@@ -62,25 +79,12 @@ internal sealed partial class Parser
                 }
             }
 
-            var next = Next();
-            if (!next.StartsValue)
+            token = Next();
+            if (!token.StartsValue)
             {
-                PushBack(next);
+                PushBack(token);
                 break;
             }
-
-            if (next.HasSpaceBefore)
-            {
-                AppendSpace(next);
-            }
-
-            token = next;
-        }
-
-        if (hasPending)
-        {
-            // A single simple value keeps its type (spec: "A single value is never converted to a string").
-            return ParseSingleValue(pendingSimple);
         }
 
         if (single is not null && pieces is null && !runActive)
@@ -90,7 +94,7 @@ internal sealed partial class Parser
 
         if (single is null && pieces is null)
         {
-            return new HoconString(TakeRun(), runOrigin, quoted: true);
+            return TakeRun(quoted: true);
         }
 
         FlushRun();
@@ -101,11 +105,18 @@ internal sealed partial class Parser
         {
             FlushPending();
             StartRun(piece.Start, Origin(piece));
-            runQuoted |= piece.Kind == TokenKind.QuotedString;
-            if (piece.Value is { } value)
+            if (piece.Kind == TokenKind.QuotedString)
             {
+                runQuoted = true;
                 BeginBuilding();
-                _run.Append(value);
+                if (piece.Value is { } value)
+                {
+                    _run.Append(value);
+                }
+                else
+                {
+                    _run.Append(_source, piece.ContentStart, piece.ContentLength);
+                }
             }
             else if (runBuilding)
             {
@@ -160,17 +171,17 @@ internal sealed partial class Parser
             }
         }
 
-        string TakeRun()
+        HoconString TakeRun(bool quoted)
         {
             runActive = false;
             if (!runBuilding)
             {
-                return _source.Substring(runStart, runEnd - runStart);
+                return new HoconString(_source, runStart, runEnd - runStart, runOrigin, quoted);
             }
 
             var text = _run.ToString();
             _run.Clear();
-            return text;
+            return new HoconString(text, runOrigin, quoted);
         }
 
         // Whitespace alone keeps its unquoted mark: next to objects and arrays it is ignored.
@@ -182,7 +193,7 @@ internal sealed partial class Parser
                 return;
             }
 
-            var piece = new HoconString(TakeRun(), runOrigin, runQuoted);
+            var piece = TakeRun(runQuoted);
             if (single is null && pieces is null)
             {
                 single = piece;
@@ -202,9 +213,11 @@ internal sealed partial class Parser
     {
         TokenKind.OpenBrace => ParseObject(braced: true, Origin(token)),
         TokenKind.OpenBracket => ParseArray(Origin(token)),
-        TokenKind.QuotedString => new HoconString(token.Value!, Origin(token), quoted: true),
-        TokenKind.UnquotedText => new HoconString(token.Text(_source), Origin(token), quoted: false),
-        TokenKind.Number => new HoconNumber(token.Text(_source), Origin(token), validated: true),
+        TokenKind.QuotedString => token.Value is { } value
+            ? new HoconString(value, Origin(token), quoted: true)
+            : new HoconString(_source, token.ContentStart, token.ContentLength, Origin(token), quoted: true),
+        TokenKind.UnquotedText => new HoconString(_source, token.Start, token.Length, Origin(token), quoted: false),
+        TokenKind.Number => new HoconNumber(_source, token.Start, token.Length, Origin(token)),
         TokenKind.True => new HoconBoolean(true, Origin(token)),
         TokenKind.False => new HoconBoolean(false, Origin(token)),
         TokenKind.Null => new HoconNull(Origin(token)),

@@ -15,6 +15,7 @@ internal sealed partial class Parser
     private readonly string _source;
     private readonly bool _json;
     private readonly IncludeContext _include;
+    private readonly bool _fastPath;
     private readonly Token[] _pushed = new Token[4];
 
     /// <summary>The text of the simple values being concatenated; flushed before any nested value is parsed, so one suffices.</summary>
@@ -42,12 +43,14 @@ internal sealed partial class Parser
     private readonly List<HoconValue> _elements = [];
     private int _pushedCount;
 
-    public Parser(string text, string description, bool json, IncludeContext include)
+    /// <summary>A parser for one text; <paramref name="fastPath"/> false reads every field through tokens (tests compare both ways).</summary>
+    public Parser(string text, string description, bool json, IncludeContext include, bool fastPath = true)
     {
         _tokens = new Tokenizer(text, description, json);
         _source = text;
         _json = json;
         _include = include;
+        _fastPath = fastPath && !json;
     }
 
     /// <summary>Parses the whole text: an object (braces optional in HOCON) or an array, and nothing after it.</summary>
@@ -88,9 +91,9 @@ internal sealed partial class Parser
     private HoconObject ParseObject(bool braced, HoconOrigin origin)
     {
         var result = HoconObject.CreateWithBuffer(origin, _fieldBuffers.Count > 0 ? _fieldBuffers.Pop() : new KeyValuePair<string, HoconValue>[16]);
+        var token = NextSignificant();
         while (true)
         {
-            var token = NextSignificant();
             switch (token.Kind)
             {
                 case TokenKind.CloseBrace when braced:
@@ -106,34 +109,44 @@ internal sealed partial class Parser
                 case TokenKind.UnquotedText when !_json && token.TextEquals(_source, "include"):
                     ParseInclude(result, CurrentPath(), token);
                     break;
+                case TokenKind.UnquotedText when _fastPath && _pushedCount == 0 && TryParseFastField(result, token):
+                    break;
                 default:
                     ParseField(result, token);
                     break;
             }
 
-            var (separated, comma) = ConsumeSeparator();
-            var next = PeekSignificant();
+            var next = ConsumeSeparator(out var separated, out var comma);
             if (next.Kind == TokenKind.CloseBrace || (next.Kind == TokenKind.End && !braced))
             {
                 if (_json && comma)
                 {
                     throw Problem(next, $"JSON does not allow a comma before {Describe(next)}");
                 }
-
-                continue;
             }
-
-            if (!separated)
+            else if (!separated)
             {
                 throw Problem(next, $"expected ',' or a newline after a field{(braced ? " or '}'" : "")}, found {Describe(next)}");
             }
+
+            token = next;
         }
     }
 
     private void ParseField(HoconObject target, Token first)
     {
-        var keyCount = ParseKey(first);
-        var separator = NextSignificant();
+        var keyCount = ParseKey(first, out var separator);
+        if (separator.Kind == TokenKind.Newline)
+        {
+            separator = NextSignificant();
+        }
+
+        ParseFieldValue(target, keyCount, separator);
+    }
+
+    /// <summary>The rest of a field once its <paramref name="keyCount"/> keys are on <see cref="_path"/>: separator, value, merge.</summary>
+    private void ParseFieldValue(HoconObject target, int keyCount, Token separator)
+    {
         HoconValue value;
         switch (separator.Kind)
         {
@@ -182,8 +195,8 @@ internal sealed partial class Parser
     /// <summary>The path of the object being parsed (with the keys of the field being parsed, if any); null inside an array.</summary>
     private string[]? CurrentPath() => _pathless > 0 ? null : _path.ToArray();
 
-    /// <summary>Parses a key and pushes its keys on <see cref="_path"/>; returns how many.</summary>
-    private int ParseKey(Token first)
+    /// <summary>Parses a key and pushes its keys on <see cref="_path"/>; returns how many, and the token after the key.</summary>
+    private int ParseKey(Token first, out Token after)
     {
         if (_json)
         {
@@ -192,7 +205,8 @@ internal sealed partial class Parser
                 throw Problem(first, $"expected a quoted key or '}}', found {Describe(first)}");
             }
 
-            _path.Add(first.Value!);
+            _path.Add(first.Text(_source));
+            after = Next();
             return 1;
         }
 
@@ -210,10 +224,10 @@ internal sealed partial class Parser
         var next = Next();
         if (!next.IsKeyPart && next.Kind != TokenKind.Substitution)
         {
-            PushBack(next);
+            after = next;
             if (first.Kind == TokenKind.QuotedString)
             {
-                _path.Add(first.Value!);
+                _path.Add(first.Text(_source));
                 return 1;
             }
 
@@ -253,7 +267,7 @@ internal sealed partial class Parser
 
             if (token.Kind == TokenKind.QuotedString)
             {
-                path.AddQuoted(token.Value!);
+                path.AddQuoted(token.Text(_source));
             }
             else if (token.IsKeyPart)
             {
@@ -265,7 +279,7 @@ internal sealed partial class Parser
             }
             else
             {
-                PushBack(token);
+                after = token;
                 var keys = path.Build("a key");
                 _path.AddRange(keys);
                 return keys.Length;
@@ -308,8 +322,7 @@ internal sealed partial class Parser
             }
 
             _elements.Add(ParseValue(token));
-            var (separated, comma) = ConsumeSeparator();
-            token = NextSignificant();
+            token = ConsumeSeparator(out var separated, out var comma);
             if (token.Kind == TokenKind.CloseBracket)
             {
                 if (_json && comma)
@@ -331,10 +344,11 @@ internal sealed partial class Parser
     }
 
     /// <summary>
-    /// Spec, "Commas": one comma, or one or more newlines, separate fields and elements. Returns whether a separator
-    /// was seen and whether it included a comma; a second comma is left for the caller to reject.
+    /// Spec, "Commas": one comma, or one or more newlines, separate fields and elements. Returns the next significant
+    /// token, and whether a separator was seen and whether it included a comma; a second comma is left for the caller
+    /// to reject.
     /// </summary>
-    private (bool Separated, bool Comma) ConsumeSeparator()
+    private Token ConsumeSeparator(out bool separated, out bool comma)
     {
         var newline = false;
         while (true)
@@ -346,10 +360,13 @@ internal sealed partial class Parser
                     newline = true;
                     continue;
                 case TokenKind.Comma:
-                    return (true, true);
+                    separated = true;
+                    comma = true;
+                    return NextSignificant();
                 default:
-                    PushBack(token);
-                    return (newline && !_json, false);
+                    separated = newline && !_json;
+                    comma = false;
+                    return token;
             }
         }
     }
@@ -409,16 +426,9 @@ internal sealed partial class Parser
 
     private Token Next() => _pushedCount > 0 ? _pushed[--_pushedCount] : _tokens.Next();
 
-    /// <summary>The next token that is not whitespace or a newline, left in place; the skipped ones are dropped.</summary>
-    private Token PeekSignificant()
-    {
-        var token = NextSignificant();
-        PushBack(token);
-        return token;
-    }
-
     private void PushBack(Token token) => _pushed[_pushedCount++] = token;
 
+    /// <summary>The next token that is not a newline.</summary>
     private Token NextSignificant()
     {
         while (true)

@@ -33,10 +33,11 @@ internal readonly struct Token
 {
     private readonly object? _payload;
 
-    public Token(TokenKind kind, int start, int length, int line, int column, int spaceStart, object? payload = null, bool optional = false)
+    public Token(TokenKind kind, int start, int length, int line, int column, int spaceStart, object? payload = null, bool optional = false, byte quote = 0)
     {
         Kind = kind;
         Optional = optional;
+        Quote = quote;
         Start = start;
         Length = length;
         Line = line;
@@ -49,6 +50,16 @@ internal readonly struct Token
 
     /// <summary>True for <c>${?path}</c>.</summary>
     public bool Optional { get; }
+
+    /// <summary>
+    /// For a quoted string without escapes (which has no <see cref="Value"/>): 1 for <c>"..."</c>, 3 for <c>"""..."""</c>;
+    /// its text is the source between the quotes (<see cref="ContentStart"/>, <see cref="ContentLength"/>).
+    /// </summary>
+    public byte Quote { get; }
+
+    public int ContentStart => Start + Quote;
+
+    public int ContentLength => Length - (2 * Quote);
 
     public int Start { get; }
 
@@ -64,7 +75,7 @@ internal readonly struct Token
     /// <summary>True when whitespace separates the token from the one before it on the same line.</summary>
     public bool HasSpaceBefore => SpaceStart < Start;
 
-    /// <summary>The unescaped text of a quoted string.</summary>
+    /// <summary>The unescaped text of a quoted string that had escapes (or came from an include name); see <see cref="Quote"/>.</summary>
     public string? Value => _payload as string;
 
     /// <summary>The keys of a substitution's path.</summary>
@@ -76,7 +87,8 @@ internal readonly struct Token
     /// <summary>True for the simple tokens a key (path expression) is made of.</summary>
     public bool IsKeyPart => Kind is >= TokenKind.QuotedString and <= TokenKind.Null;
 
-    public string Text(string source) => Value ?? source.Substring(Start, Length);
+    /// <summary>The token's text: a quoted string's value, the source text of anything else.</summary>
+    public string Text(string source) => Value ?? source.Substring(ContentStart, ContentLength);
 
     public bool TextEquals(string source, string expected) =>
         Length == expected.Length && _payload is null && source.AsSpan(Start, Length).SequenceEqual(expected);

@@ -31,6 +31,25 @@ internal sealed class Tokenizer
 
     public string Description => _description;
 
+    /// <summary>The text being tokenized.</summary>
+    public string Source => _text;
+
+    /// <summary>Where the next token will be looked for.</summary>
+    public int Position => _position;
+
+    /// <summary>
+    /// Moves past text the parser has read itself (<see cref="Parser"/>'s fast path for simple fields), which must not
+    /// hold a newline: line counting happens here only.
+    /// </summary>
+    public void Advance(int position) => _position = position;
+
+    /// <summary>The origin of <paramref name="position"/>, which must be on the current line.</summary>
+    public HoconOrigin OriginOnLine(int position) => new(_description, _line, position - _lineStart + 1);
+
+    /// <summary>A token the parser has read itself, at <paramref name="start"/> on the current line.</summary>
+    public Token TokenOnLine(TokenKind kind, int start, int length, int spaceStart) =>
+        new(kind, start, length, _line, start - _lineStart + 1, spaceStart);
+
     public HoconOrigin Origin(in Token token) => new(_description, token.Line, token.Column);
 
     /// <summary>
@@ -347,6 +366,28 @@ internal sealed class Tokenizer
         var start = _position;
         var line = _line;
         var column = start - _lineStart + 1;
+
+        // Most quoted strings have no escape: their value is the source between the quotes, left for the parser to
+        // slice when (and if) it needs a string.
+        var text = _text;
+        var end = start + 1;
+        while ((uint)end < (uint)text.Length)
+        {
+            var c = text[end];
+            if (c == '"')
+            {
+                _position = end + 1;
+                return new Token(TokenKind.QuotedString, start, _position - start, line, column, spaceStart, quote: 1);
+            }
+
+            if (c == '\\' || c < ' ')
+            {
+                break;
+            }
+
+            end++;
+        }
+
         var value = ReadQuoted(_text, ref _position, new HoconOrigin(_description, line, column));
         return new Token(TokenKind.QuotedString, start, _position - start, line, column, spaceStart, value);
     }
@@ -373,7 +414,6 @@ internal sealed class Tokenizer
             runEnd++;
         }
 
-        var value = _text[contentStart..(runEnd - 3)];
         for (var i = start; i < runEnd; i++)
         {
             if (_text[i] == '\n')
@@ -384,7 +424,7 @@ internal sealed class Tokenizer
         }
 
         _position = runEnd;
-        return new Token(TokenKind.QuotedString, start, runEnd - start, line, column, spaceStart, value);
+        return new Token(TokenKind.QuotedString, start, runEnd - start, line, column, spaceStart, quote: 3);
     }
 
     /// <summary>
