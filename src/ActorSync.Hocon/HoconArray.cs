@@ -21,11 +21,11 @@ public sealed class HoconArray : HoconValue, IReadOnlyList<HoconValue>
         }
     }
 
-    internal HoconArray(HoconOrigin origin, int capacity = 4)
+    internal HoconArray(Internal.OriginRef origin, int capacity = 4)
         : base(origin) => _items = capacity == 0 ? [] : new HoconValue[capacity];
 
     /// <summary>Takes <paramref name="items"/> as they are (the parser hands over an array of exactly the right size).</summary>
-    internal HoconArray(HoconOrigin origin, HoconValue[] items)
+    internal HoconArray(Internal.OriginRef origin, HoconValue[] items)
         : base(origin)
     {
         _items = items;

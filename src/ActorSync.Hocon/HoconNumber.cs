@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorSync.Hocon.Internal;
 
 namespace ActorSync.Hocon;
 
@@ -8,10 +9,8 @@ namespace ActorSync.Hocon;
 /// </summary>
 public sealed class HoconNumber : HoconValue
 {
-    // Like HoconString, a number from the source is a slice of it until its text is asked for.
+    // Like HoconString, a number from the source is a slice of it (at its origin) until its text is asked for.
     private string? _text;
-    private readonly string? _source;
-    private readonly int _start;
     private readonly int _length;
 
     /// <summary>Creates a number from its JSON text.</summary>
@@ -34,17 +33,17 @@ public sealed class HoconNumber : HoconValue
         _text = text;
     }
 
-    /// <summary>The number <c>source[start..start+length]</c>, which the tokenizer has checked.</summary>
-    internal HoconNumber(string source, int start, int length, HoconOrigin origin)
-        : base(origin)
-    {
-        _source = source;
-        _start = start;
-        _length = length;
-    }
+    /// <summary>The number of <paramref name="length"/> characters at <paramref name="origin"/> in its source text, checked by the tokenizer.</summary>
+    internal HoconNumber(OriginRef origin, int length)
+        : base(origin) => _length = length;
+
+    internal HoconNumber(string text, OriginRef origin)
+        : base(origin) => _text = text;
+
+    // Two threads may both build the string; they build equal ones and either may be kept.
 
     /// <summary>The number as written in the source, e.g. <c>1e5</c> or <c>42.0</c>.</summary>
-    public string Text => _text ??= _source!.Substring(_start, _length);
+    public string Text => _text ??= Source!.Text.Substring(SourceOffset, _length);
 
     /// <summary>True when the number was written without fraction or exponent and fits in a <see cref="long"/>.</summary>
     public bool IsInteger => Text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 && long.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);

@@ -23,7 +23,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
 
     /// <summary>Creates an object holding <paramref name="fields"/>; a repeated key keeps the last value.</summary>
     public HoconObject(IEnumerable<KeyValuePair<string, HoconValue>> fields, HoconOrigin origin)
-        : this(origin)
+        : this((Internal.OriginRef)origin)
     {
         ArgumentNullException.ThrowIfNull(fields);
         foreach (var (key, value) in fields)
@@ -34,7 +34,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
         }
     }
 
-    internal HoconObject(HoconOrigin origin, int capacity = 0)
+    internal HoconObject(Internal.OriginRef origin, int capacity = 0)
         : base(origin)
     {
         _fields = capacity == 0 ? [] : new KeyValuePair<string, HoconValue>[capacity];
@@ -133,7 +133,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     /// object) and calls <see cref="Seal"/> at its closing brace, which keeps an array of exactly the right size: large
     /// documents then allocate no arrays that are only grown and dropped.
     /// </summary>
-    internal static HoconObject CreateWithBuffer(HoconOrigin origin, KeyValuePair<string, HoconValue>[] buffer) =>
+    internal static HoconObject CreateWithBuffer(Internal.OriginRef origin, KeyValuePair<string, HoconValue>[] buffer) =>
         new(origin) { _fields = buffer, _borrowed = true };
 
     /// <summary>Stops using the lent buffer and returns it (perhaps a larger one, if the object grew), or null when none was lent.</summary>

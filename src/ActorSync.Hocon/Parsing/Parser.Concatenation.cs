@@ -46,7 +46,7 @@ internal sealed partial class Parser
         // The run of simple values being joined: its pieces lie next to each other in the source, so unless a quoted
         // string (whose value differs from its source text) is among them, the run is a slice of the source and needs
         // no builder.
-        var runOrigin = default(HoconOrigin);
+        var runOrigin = default(OriginRef);
         var runQuoted = false;
         var runActive = false;
         var runBuilding = false;
@@ -104,7 +104,7 @@ internal sealed partial class Parser
         void AppendToRun(Token piece)
         {
             FlushPending();
-            StartRun(piece.Start, Origin(piece));
+            StartRun(piece.Start, Where(piece));
             if (piece.Kind == TokenKind.QuotedString)
             {
                 runQuoted = true;
@@ -131,7 +131,7 @@ internal sealed partial class Parser
         {
             FlushPending();
             var length = before.Start - before.SpaceStart;
-            StartRun(before.SpaceStart, new HoconOrigin(_tokens.Description, before.Line, before.Column - length));
+            StartRun(before.SpaceStart, new OriginRef(_tokens.SourceText, before.SpaceStart));
             if (runBuilding)
             {
                 _run.Append(_source, before.SpaceStart, length);
@@ -149,7 +149,7 @@ internal sealed partial class Parser
             }
         }
 
-        void StartRun(int start, HoconOrigin origin)
+        void StartRun(int start, OriginRef origin)
         {
             if (!runActive)
             {
@@ -176,7 +176,7 @@ internal sealed partial class Parser
             runActive = false;
             if (!runBuilding)
             {
-                return new HoconString(_source, runStart, runEnd - runStart, runOrigin, quoted);
+                return new HoconString(runOrigin, runEnd - runStart, quoted);
             }
 
             var text = _run.ToString();
@@ -211,17 +211,17 @@ internal sealed partial class Parser
 
     private HoconValue ParseSingleValue(Token token) => token.Kind switch
     {
-        TokenKind.OpenBrace => ParseObject(braced: true, Origin(token)),
-        TokenKind.OpenBracket => ParseArray(Origin(token)),
+        TokenKind.OpenBrace => ParseObject(braced: true, Where(token)),
+        TokenKind.OpenBracket => ParseArray(Where(token)),
         TokenKind.QuotedString => token.Value is { } value
-            ? new HoconString(value, Origin(token), quoted: true)
-            : new HoconString(_source, token.ContentStart, token.ContentLength, Origin(token), quoted: true),
-        TokenKind.UnquotedText => new HoconString(_source, token.Start, token.Length, Origin(token), quoted: false),
-        TokenKind.Number => new HoconNumber(_source, token.Start, token.Length, Origin(token)),
-        TokenKind.True => new HoconBoolean(true, Origin(token)),
-        TokenKind.False => new HoconBoolean(false, Origin(token)),
-        TokenKind.Null => new HoconNull(Origin(token)),
-        TokenKind.Substitution => new Substitution(token.Path!, token.Optional, _include.Prefix, Origin(token)),
+            ? new HoconString(value, Where(token), quoted: true)
+            : new HoconString(Where(token), token.ContentLength, quoted: true),
+        TokenKind.UnquotedText => new HoconString(Where(token), token.Length, quoted: false),
+        TokenKind.Number => new HoconNumber(Where(token), token.Length),
+        TokenKind.True => new HoconBoolean(true, Where(token)),
+        TokenKind.False => new HoconBoolean(false, Where(token)),
+        TokenKind.Null => new HoconNull(Where(token)),
+        TokenKind.Substitution => new Substitution(token.Path!, token.Optional, _include.Prefix, Where(token)),
         _ => throw Problem(token, $"expected a value, found {Describe(token)}"),
     };
 
@@ -231,7 +231,7 @@ internal sealed partial class Parser
     /// </summary>
     private HoconValue Concatenate(List<HoconValue> pieces)
     {
-        var origin = pieces[0].Origin;
+        var origin = pieces[0].OriginRef;
         if (pieces.Exists(piece => piece is Substitution))
         {
             return new Concatenation(pieces, origin);

@@ -14,24 +14,32 @@ internal sealed partial class Parser
     /// <see cref="ParseFieldValue"/> when it is not (a concatenation, an object, a substitution...). Either way the
     /// result is what <see cref="ParseField"/> would build; <c>FastPathTests</c> compares the two on tricky input.
     /// </summary>
-    private bool TryParseFastField(HoconObject target, Token first)
+    private bool TryParseFastField(HoconObject target)
     {
+        // The key: a run of plain ASCII text that the tokenizer would read as this very text (no '/', no character
+        // beyond ASCII after it; no number first, which it reads on its own terms), not the include keyword, and a
+        // path without empty keys.
         var text = _source;
-        var key = text.AsSpan(first.Start, first.Length);
-
-        // The key token must be the last one read, so that the tokenizer stands right after it.
-        if (first.Start + first.Length != _tokens.Position)
+        var keyStart = _tokens.Position;
+        if ((uint)keyStart >= (uint)text.Length || text[keyStart] is var first && (first >= 128 || first == '-' || char.IsAsciiDigit(first)))
         {
             return false;
         }
 
+        var keyEnd = EndOfWord(text, keyStart);
+        if (keyEnd == keyStart || (keyEnd < text.Length && (text[keyEnd] == '/' || text[keyEnd] >= 128)))
+        {
+            return false;
+        }
+
+        var key = text.AsSpan(keyStart, keyEnd - keyStart);
         if (key.SequenceEqual("include") || key[0] == '.' || key[^1] == '.' || key.Contains("..", StringComparison.Ordinal))
         {
             return false;
         }
 
-        // The key token ended at a character that cannot continue unquoted text; what follows must be the separator.
-        var position = SkipSpaces(text, _tokens.Position);
+        // What follows must be the separator.
+        var position = SkipSpaces(text, keyEnd);
         if ((uint)position >= (uint)text.Length)
         {
             return false;
@@ -50,8 +58,8 @@ internal sealed partial class Parser
         }
 
         var keyCount = PushKeys(key);
-        var separator = _tokens.TokenOnLine(separatorKind, position, 1, _tokens.Position);
-        if (separatorKind == TokenKind.OpenBrace || !TryParseFastValue(text, position + 1, out var value))
+        var separator = Tokenizer.TokenAt(separatorKind, position, 1, keyEnd);
+        if (separatorKind == TokenKind.OpenBrace || !TryParseFastValue(text, position + 1, '}', out var value))
         {
             _tokens.Advance(position + 1);
             ParseFieldValue(target, keyCount, separator);
@@ -97,7 +105,7 @@ internal sealed partial class Parser
     /// value is a quoted string without escapes, or words of unquoted ASCII text (numbers and keywords included)
     /// separated by spaces: the general path would join their tokens into the same slice of the source.
     /// </summary>
-    private bool TryParseFastValue(string text, int position, out HoconValue value)
+    private bool TryParseFastValue(string text, int position, char close, out HoconValue value)
     {
         value = null!;
         var start = SkipSpaces(text, position);
@@ -167,24 +175,24 @@ internal sealed partial class Parser
         if ((uint)after < (uint)text.Length)
         {
             var d = text[after];
-            if (d is not ('\n' or ',' or '}' or '#') && !(d == '/' && after + 1 < text.Length && text[after + 1] == '/'))
+            if (d != close && d is not ('\n' or ',' or '#') && !(d == '/' && after + 1 < text.Length && text[after + 1] == '/'))
             {
                 return false;
             }
         }
 
-        var origin = _tokens.OriginOnLine(start);
+        var origin = new OriginRef(_tokens.SourceText, start);
         value = kind switch
         {
-            TokenKind.QuotedString => new HoconString(text, start + 1, end - start - 2, origin, quoted: true),
-            TokenKind.UnquotedText => new HoconString(text, start, end - start, origin, quoted: false),
-            TokenKind.Number => new HoconNumber(text, start, end - start, origin),
+            TokenKind.QuotedString => new HoconString(origin, end - start - 2, quoted: true),
+            TokenKind.UnquotedText => new HoconString(origin, end - start, quoted: false),
+            TokenKind.Number => new HoconNumber(origin, end - start),
             TokenKind.True => new HoconBoolean(true, origin),
             TokenKind.False => new HoconBoolean(false, origin),
             TokenKind.Null => new HoconNull(origin),
 
             // Several tokens joined (Substitution stands for "a concatenation" here): the parser marks such a run quoted.
-            _ => new HoconString(text, start, end - start, origin, quoted: true),
+            _ => new HoconString(origin, end - start, quoted: true),
         };
         _tokens.Advance(end);
         return true;

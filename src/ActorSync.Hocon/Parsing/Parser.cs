@@ -61,13 +61,13 @@ internal sealed partial class Parser
         switch (first.Kind)
         {
             case TokenKind.OpenBrace:
-                root = ParseObject(braced: true, Origin(first));
+                root = ParseObject(braced: true, Where(first));
                 break;
             case TokenKind.OpenBracket:
-                root = ParseArray(Origin(first));
+                root = ParseArray(Where(first));
                 break;
             case TokenKind.End when !_json:
-                return new HoconObject(Origin(first));
+                return new HoconObject(Where(first));
             default:
                 if (_json)
                 {
@@ -75,7 +75,7 @@ internal sealed partial class Parser
                 }
 
                 PushBack(first);
-                root = ParseObject(braced: false, Origin(first));
+                root = ParseObject(braced: false, Where(first));
                 return root;
         }
 
@@ -88,12 +88,48 @@ internal sealed partial class Parser
         return root;
     }
 
-    private HoconObject ParseObject(bool braced, HoconOrigin origin)
+    private HoconObject ParseObject(bool braced, OriginRef origin)
     {
         var result = HoconObject.CreateWithBuffer(origin, _fieldBuffers.Count > 0 ? _fieldBuffers.Pop() : new KeyValuePair<string, HoconValue>[16]);
-        var token = NextSignificant();
+        var afterField = false;
         while (true)
         {
+            Token token;
+            var separated = false;
+            var comma = false;
+            if (_fastPath && _pushedCount == 0)
+            {
+                // Separators, whitespace and comments are skipped in the text, and a plain field is read from it.
+                _tokens.SkipSeparator(allowComma: afterField, out var newline, out comma);
+                separated = newline || comma;
+                if ((separated || !afterField) && TryParseFastField(result))
+                {
+                    afterField = true;
+                    continue;
+                }
+
+                token = Next();
+            }
+            else
+            {
+                token = afterField ? ConsumeSeparator(out separated, out comma) : NextSignificant();
+            }
+
+            if (afterField)
+            {
+                if (token.Kind == TokenKind.CloseBrace || (token.Kind == TokenKind.End && !braced))
+                {
+                    if (_json && comma)
+                    {
+                        throw Problem(token, $"JSON does not allow a comma before {Describe(token)}");
+                    }
+                }
+                else if (!separated)
+                {
+                    throw Problem(token, $"expected ',' or a newline after a field{(braced ? " or '}'" : "")}, found {Describe(token)}");
+                }
+            }
+
             switch (token.Kind)
             {
                 case TokenKind.CloseBrace when braced:
@@ -105,31 +141,16 @@ internal sealed partial class Parser
                     _fieldBuffers.Push(result.Seal()!);
                     return result;
                 case TokenKind.End:
-                    throw Problem(token, $"expected '}}' to close the object opened at {origin}, found the end of the input");
+                    throw Problem(token, $"expected '}}' to close the object opened at {origin.ToOrigin()}, found the end of the input");
                 case TokenKind.UnquotedText when !_json && token.TextEquals(_source, "include"):
                     ParseInclude(result, CurrentPath(), token);
-                    break;
-                case TokenKind.UnquotedText when _fastPath && _pushedCount == 0 && TryParseFastField(result, token):
                     break;
                 default:
                     ParseField(result, token);
                     break;
             }
 
-            var next = ConsumeSeparator(out var separated, out var comma);
-            if (next.Kind == TokenKind.CloseBrace || (next.Kind == TokenKind.End && !braced))
-            {
-                if (_json && comma)
-                {
-                    throw Problem(next, $"JSON does not allow a comma before {Describe(next)}");
-                }
-            }
-            else if (!separated)
-            {
-                throw Problem(next, $"expected ',' or a newline after a field{(braced ? " or '}'" : "")}, found {Describe(next)}");
-            }
-
-            token = next;
+            afterField = true;
         }
     }
 
@@ -186,8 +207,8 @@ internal sealed partial class Parser
         _pathless++;
         var element = ParseValue(ExpectValueStart(separator));
         _pathless--;
-        var origin = Origin(separator);
-        var array = new HoconArray(element.Origin, 1);
+        var origin = Where(separator);
+        var array = new HoconArray(element.OriginRef, 1);
         array.Add(element);
         return new Concatenation([new Substitution(fullPath, optional: true, _include.Prefix, origin), array], origin);
     }
@@ -252,7 +273,7 @@ internal sealed partial class Parser
         }
 
         PushBack(next);
-        var path = new PathBuilder(Origin(first));
+        var path = new PathBuilder(Where(first));
         var token = first;
         var later = false;
         while (true)
@@ -300,32 +321,38 @@ internal sealed partial class Parser
         return token;
     }
 
-    private HoconArray ParseArray(HoconOrigin origin)
+    private HoconArray ParseArray(OriginRef origin)
     {
-        var token = NextSignificant();
-        if (token.Kind == TokenKind.CloseBracket)
-        {
-            return new HoconArray(origin, []);
-        }
-
         var start = _elements.Count;
+        var afterElement = false;
         _pathless++;
         while (true)
         {
-            if (!token.StartsValue)
+            Token token;
+            var separated = false;
+            var comma = false;
+            if (_fastPath && _pushedCount == 0)
             {
-                throw Problem(
-                    token,
-                    token.Kind == TokenKind.End
-                        ? $"expected ']' to close the array opened at {origin}, found the end of the input"
-                        : $"expected a value{(_elements.Count == start ? " or ']'" : "")} in the array, found {Describe(token)}");
+                // As in objects: separators are skipped in the text, and a plain element is read from it.
+                _tokens.SkipSeparator(allowComma: afterElement, out var newline, out comma);
+                separated = newline || comma;
+                if ((separated || !afterElement) && TryParseFastValue(_source, _tokens.Position, ']', out var element))
+                {
+                    _elements.Add(element);
+                    afterElement = true;
+                    continue;
+                }
+
+                token = Next();
+            }
+            else
+            {
+                token = afterElement ? ConsumeSeparator(out separated, out comma) : NextSignificant();
             }
 
-            _elements.Add(ParseValue(token));
-            token = ConsumeSeparator(out var separated, out var comma);
             if (token.Kind == TokenKind.CloseBracket)
             {
-                if (_json && comma)
+                if (afterElement && _json && comma)
                 {
                     throw Problem(token, "JSON does not allow a comma before ']'");
                 }
@@ -336,10 +363,22 @@ internal sealed partial class Parser
                 return new HoconArray(origin, items);
             }
 
-            if (!separated)
+            if (afterElement && !separated)
             {
                 throw Problem(token, $"expected ',', a newline or ']' after an array element, found {Describe(token)}");
             }
+
+            if (!token.StartsValue)
+            {
+                throw Problem(
+                    token,
+                    token.Kind == TokenKind.End
+                        ? $"expected ']' to close the array opened at {origin.ToOrigin()}, found the end of the input"
+                        : $"expected a value{(_elements.Count == start ? " or ']'" : "")} in the array, found {Describe(token)}");
+            }
+
+            _elements.Add(ParseValue(token));
+            afterElement = true;
         }
     }
 
@@ -408,7 +447,7 @@ internal sealed partial class Parser
             return;
         }
 
-        var created = new HoconObject(value.Origin);
+        var created = new HoconObject(value.OriginRef);
         SetPath(created, keys[1..], value);
         if (index < 0)
         {
@@ -442,6 +481,9 @@ internal sealed partial class Parser
     }
 
     private HoconOrigin Origin(Token token) => _tokens.Origin(token);
+
+    /// <summary>A token's origin as values store it (line and column computed only if asked for).</summary>
+    private OriginRef Where(Token token) => _tokens.OriginRef(token);
 
     private HoconParseException Problem(Token token, string message) => new(Origin(token), message);
 

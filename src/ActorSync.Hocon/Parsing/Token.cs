@@ -33,15 +33,13 @@ internal readonly struct Token
 {
     private readonly object? _payload;
 
-    public Token(TokenKind kind, int start, int length, int line, int column, int spaceStart, object? payload = null, bool optional = false, byte quote = 0)
+    public Token(TokenKind kind, int start, int length, int spaceStart, object? payload = null, bool optional = false, byte quote = 0)
     {
         Kind = kind;
         Optional = optional;
         Quote = quote;
         Start = start;
         Length = length;
-        Line = line;
-        Column = column;
         SpaceStart = spaceStart;
         _payload = payload;
     }
@@ -64,10 +62,6 @@ internal readonly struct Token
     public int Start { get; }
 
     public int Length { get; }
-
-    public int Line { get; }
-
-    public int Column { get; }
 
     /// <summary>Where the whitespace before the token starts; only meaningful when no newline or comment precedes it on its line.</summary>
     public int SpaceStart { get; }

@@ -14,19 +14,16 @@ internal sealed class Tokenizer
     private readonly string _description;
     private readonly bool _json;
     private int _position;
-    private int _line = 1;
-    private int _lineStart;
+    private readonly SourceText _source;
 
     public Tokenizer(string text, string description, bool json)
     {
         _text = text;
         _description = description;
         _json = json;
-        if (json && text.Length > 0 && text[0] == '\uFEFF')
-        {
-            _position = 1;
-            _lineStart = 1;
-        }
+        var bom = json && text.Length > 0 && text[0] == '\uFEFF';
+        _position = bom ? 1 : 0;
+        _source = new SourceText(description, text, firstLineStart: _position);
     }
 
     public string Description => _description;
@@ -43,14 +40,69 @@ internal sealed class Tokenizer
     /// </summary>
     public void Advance(int position) => _position = position;
 
-    /// <summary>The origin of <paramref name="position"/>, which must be on the current line.</summary>
-    public HoconOrigin OriginOnLine(int position) => new(_description, _line, position - _lineStart + 1);
+    /// <summary>
+    /// Skips whitespace, newlines and comments (HOCON only), and one comma when <paramref name="allowComma"/>: what
+    /// separates two fields or elements (spec, "Commas"), read without making tokens of it. A second comma is left.
+    /// </summary>
+    public void SkipSeparator(bool allowComma, out bool newline, out bool comma)
+    {
+        var text = _text;
+        var position = _position;
+        newline = false;
+        comma = false;
+        while ((uint)position < (uint)text.Length)
+        {
+            var c = text[position];
+            if (c >= 128)
+            {
+                if (!CharClass.IsWhitespace(c))
+                {
+                    break;
+                }
 
-    /// <summary>A token the parser has read itself, at <paramref name="start"/> on the current line.</summary>
-    public Token TokenOnLine(TokenKind kind, int start, int length, int spaceStart) =>
-        new(kind, start, length, _line, start - _lineStart + 1, spaceStart);
+                position++;
+                continue;
+            }
 
-    public HoconOrigin Origin(in Token token) => new(_description, token.Line, token.Column);
+            var kind = CharClass.AsciiClass[c];
+            if (kind == CharClass.Space)
+            {
+                position++;
+            }
+            else if (kind == CharClass.Newline)
+            {
+                newline = true;
+                position++;
+            }
+            else if (c == '#' || (c == '/' && position + 1 < text.Length && text[position + 1] == '/'))
+            {
+                var end = text.IndexOf('\n', position);
+                position = end < 0 ? text.Length : end;
+            }
+            else if (c == ',' && allowComma && !comma)
+            {
+                comma = true;
+                position++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        _position = position;
+    }
+
+    /// <summary>The text origins point into; line and column are computed when an origin is asked for.</summary>
+    public SourceText SourceText => _source;
+
+    /// <summary>A token the parser has read itself.</summary>
+    public static Token TokenAt(TokenKind kind, int start, int length, int spaceStart) => new(kind, start, length, spaceStart);
+
+    /// <summary>The stored origin of a token, for a value: its line and column are computed only if asked for.</summary>
+    public OriginRef OriginRef(in Token token) => new(_source, token.Start);
+
+    public HoconOrigin Origin(in Token token) => _source.OriginAt(token.Start);
 
     /// <summary>
     /// The next token. Whitespace before it (not newlines) is skipped and only remembered as
@@ -81,11 +133,8 @@ internal sealed class Tokenizer
             {
                 case '\n':
                     {
-                        var token = Make(TokenKind.Newline, position, 1, spaceStart);
                         _position = position + 1;
-                        _line++;
-                        _lineStart = _position;
-                        return token;
+                        return Make(TokenKind.Newline, position, 1, spaceStart);
                     }
 
                 case '"':
@@ -143,7 +192,7 @@ internal sealed class Tokenizer
     }
 
     /// <summary>Reads a JSON quoted string starting at the quote; used by path parsing too.</summary>
-    public static string ReadQuoted(string text, ref int position, HoconOrigin origin)
+    public static string ReadQuoted(string text, ref int position, OriginRef origin)
     {
         var start = ++position;
         while (position < text.Length)
@@ -169,7 +218,7 @@ internal sealed class Tokenizer
         {
             if (position >= text.Length)
             {
-                throw new HoconParseException(origin, "a quoted string is not closed: expected '\"' before the end of the input");
+                throw new HoconParseException(origin.ToOrigin(), "a quoted string is not closed: expected '\"' before the end of the input");
             }
 
             var c = text[position];
@@ -182,7 +231,7 @@ internal sealed class Tokenizer
             if (c < ' ')
             {
                 throw new HoconParseException(
-                    origin,
+                    origin.ToOrigin(),
                     $"a quoted string has an unescaped {DescribeChar(c)}; quoted strings follow JSON: use a backslash escape, or \"\"\" for multi-line text");
             }
 
@@ -209,7 +258,7 @@ internal sealed class Tokenizer
                     if (position + 4 > text.Length ||
                         !int.TryParse(text.AsSpan(position, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
                     {
-                        throw new HoconParseException(origin, "expected four hex digits after '\\u' in a quoted string");
+                        throw new HoconParseException(origin.ToOrigin(), "expected four hex digits after '\\u' in a quoted string");
                     }
 
                     builder.Append((char)code);
@@ -217,7 +266,7 @@ internal sealed class Tokenizer
                     break;
                 default:
                     throw new HoconParseException(
-                        origin,
+                        origin.ToOrigin(),
                         $"expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX in a quoted string, found '\\{(escape == '\0' ? "" : escape.ToString())}'");
             }
         }
@@ -237,7 +286,7 @@ internal sealed class Tokenizer
     private char Peek(int offset) => _position + offset < _text.Length ? _text[_position + offset] : '\0';
 
     private Token Make(TokenKind kind, int start, int length, int spaceStart) =>
-        new(kind, start, length, _line, start - _lineStart + 1, spaceStart);
+        new(kind, start, length, spaceStart);
 
     private Token Single(TokenKind kind, int spaceStart)
     {
@@ -246,7 +295,7 @@ internal sealed class Tokenizer
         return token;
     }
 
-    private HoconOrigin Here => new(_description, _line, _position - _lineStart + 1);
+    private HoconOrigin Here => _source.OriginAt(_position);
 
     private HoconParseException Problem(string message) => new(Here, message);
 
@@ -364,8 +413,6 @@ internal sealed class Tokenizer
         }
 
         var start = _position;
-        var line = _line;
-        var column = start - _lineStart + 1;
 
         // Most quoted strings have no escape: their value is the source between the quotes, left for the parser to
         // slice when (and if) it needs a string.
@@ -377,7 +424,7 @@ internal sealed class Tokenizer
             if (c == '"')
             {
                 _position = end + 1;
-                return new Token(TokenKind.QuotedString, start, _position - start, line, column, spaceStart, quote: 1);
+                return new Token(TokenKind.QuotedString, start, _position - start, spaceStart, quote: 1);
             }
 
             if (c == '\\' || c < ' ')
@@ -388,8 +435,8 @@ internal sealed class Tokenizer
             end++;
         }
 
-        var value = ReadQuoted(_text, ref _position, new HoconOrigin(_description, line, column));
-        return new Token(TokenKind.QuotedString, start, _position - start, line, column, spaceStart, value);
+        var value = ReadQuoted(_text, ref _position, new OriginRef(_source, start));
+        return new Token(TokenKind.QuotedString, start, _position - start, spaceStart, value);
     }
 
     /// <summary>
@@ -399,13 +446,11 @@ internal sealed class Tokenizer
     private Token TripleQuoted(int spaceStart)
     {
         var start = _position;
-        var line = _line;
-        var column = start - _lineStart + 1;
         var contentStart = start + 3;
         var close = _text.IndexOf("\"\"\"", contentStart, StringComparison.Ordinal);
         if (close < 0)
         {
-            throw new HoconParseException(new HoconOrigin(_description, line, column), "a triple-quoted string is not closed: expected '\"\"\"'");
+            throw new HoconParseException(_source.OriginAt(start), "a triple-quoted string is not closed: expected '\"\"\"'");
         }
 
         var runEnd = close + 3;
@@ -414,17 +459,8 @@ internal sealed class Tokenizer
             runEnd++;
         }
 
-        for (var i = start; i < runEnd; i++)
-        {
-            if (_text[i] == '\n')
-            {
-                _line++;
-                _lineStart = i + 1;
-            }
-        }
-
         _position = runEnd;
-        return new Token(TokenKind.QuotedString, start, runEnd - start, line, column, spaceStart, quote: 3);
+        return new Token(TokenKind.QuotedString, start, runEnd - start, spaceStart, quote: 3);
     }
 
     /// <summary>
@@ -434,9 +470,7 @@ internal sealed class Tokenizer
     private Token Substitution(int spaceStart)
     {
         var start = _position;
-        var line = _line;
-        var column = start - _lineStart + 1;
-        var origin = new HoconOrigin(_description, line, column);
+        var origin = new OriginRef(_source, start);
         _position += 2;
         var optional = false;
         if (Peek(0) == '?')
@@ -450,7 +484,7 @@ internal sealed class Tokenizer
         {
             if (_position >= _text.Length)
             {
-                throw new HoconParseException(origin, "a substitution is not closed: expected '}' before the end of the input");
+                throw new HoconParseException(origin.ToOrigin(), "a substitution is not closed: expected '}' before the end of the input");
             }
 
             var c = _text[_position];
@@ -467,7 +501,7 @@ internal sealed class Tokenizer
 
             if (c == '"')
             {
-                path.AddQuoted(ReadQuoted(_text, ref _position, Here));
+                path.AddQuoted(ReadQuoted(_text, ref _position, new OriginRef(_source, _position)));
             }
             else if (CharClass.IsWhitespace(c))
             {
@@ -504,7 +538,7 @@ internal sealed class Tokenizer
         }
 
         var keys = path.Build(optional ? "a path after '${?'" : "a path after '${'");
-        return new Token(TokenKind.Substitution, start, _position - start, line, column, spaceStart, keys, optional);
+        return new Token(TokenKind.Substitution, start, _position - start, spaceStart, keys, optional);
     }
 
     public static string Shorten(ReadOnlySpan<char> text) => text.Length <= 24 ? text.ToString() : string.Concat(text[..21], "...");

@@ -45,7 +45,7 @@ internal sealed class Resolver
     private IReadOnlyDictionary<string, string?>? Environment =>
         _options.UseEnvironment ? _environment ??= _options.Environment ?? ProcessEnvironment.Snapshot() : null;
 
-    public HoconValue ResolveRoot() => Full(_root) ?? new HoconObject(_root.Origin);
+    public HoconValue ResolveRoot() => Full(_root) ?? new HoconObject(_root.OriginRef);
 
     /// <summary>Resolves a node and everything below it; null when it is an undefined optional substitution.</summary>
     private HoconValue? Full(HoconValue value)
@@ -104,7 +104,7 @@ internal sealed class Resolver
 
     private HoconObject FullObject(HoconObject obj)
     {
-        var resolved = new HoconObject(obj.Origin, obj.Count);
+        var resolved = new HoconObject(obj.OriginRef, obj.Count);
         foreach (var (key, child) in obj)
         {
             if (Full(child) is { } value)
@@ -118,7 +118,7 @@ internal sealed class Resolver
 
     private HoconArray FullArray(HoconArray array)
     {
-        var resolved = new HoconArray(array.Origin, array.Count);
+        var resolved = new HoconArray(array.OriginRef, array.Count);
         foreach (var element in array.Items)
         {
             if (Full(element) is { } value)
@@ -389,12 +389,12 @@ internal sealed class Resolver
             builder.Append(value?.ToString());
         }
 
-        return new HoconString(builder.ToString(), concatenation.Origin);
+        return new HoconString(builder.ToString(), concatenation.OriginRef, quoted: true);
     }
 
     private static HoconArray ConcatenateArrays(Concatenation concatenation, HoconValue?[] values, bool hasObject)
     {
-        var result = new HoconArray(concatenation.Origin);
+        var result = new HoconArray(concatenation.OriginRef);
         foreach (var value in values)
         {
             var array = value switch

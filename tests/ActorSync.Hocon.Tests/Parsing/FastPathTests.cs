@@ -32,6 +32,17 @@ public sealed class FastPathTests
     [InlineData("a = 1\r\nb = two\r\nc = x y\r\n")]
     [InlineData("a { b = 1, c = [x, y, \"z w\"], d = ${a.b} }")]
     [InlineData("a = -\nb = .5\nc = 0.5.\nd = 00\ne = 01x")]
+    [InlineData("a = [1,2,]\nb = [\n 1\n 2\n]\nc = [ x y, \"z\" , true ]\nd = [1] // c\ne = [# c\n1]\nf = [1\n,2]\ng = [ ]")]
+    [InlineData("a = [1,,2]")]
+    [InlineData("a = [1 2]")]
+    [InlineData("a = [,]")]
+    [InlineData("a = [1")]
+    [InlineData("a = [[1, 2], [x, {b = 1}], 5s, \"q\"]")]
+    [InlineData("a = 1\n, b = 2\nc = 3 , d = 4\n\n# c\n// d\ne = 5")]
+    [InlineData("a = 1,\n,b = 2")]
+    [InlineData("trueish = 1\nnull.x = 2\na-b_c = 3\n1a = 2\n-a = 3\n\u00e9 = 1\na/b = 1\nincludex = 1")]
+    [InlineData("a\u00A0= 1")]
+    [InlineData("x { a = 1 }\nx.b = 2\nx { c { d = 3 } }")]
     public void Plain_fields_parse_as_through_tokens(string text)
     {
         Assert.Equal(Parse(text, "test.conf", null, fastPath: false), Parse(text, "test.conf", null, fastPath: true));

@@ -156,7 +156,7 @@ public sealed class TokenizerTests
     {
         var tokenizer = new Tokenizer("a {\n  b = \"\"\"x\ny\"\"\" c", "f", json: false);
         var tokens = Enumerable.Range(0, 12).Select(_ => tokenizer.Next()).Where(t => t.Kind is TokenKind.UnquotedText or TokenKind.QuotedString).ToList();
-        Assert.Equal([(1, 1), (2, 3), (2, 7), (3, 6)], tokens.Select(t => (t.Line, t.Column)));
+        Assert.Equal([(1, 1), (2, 3), (2, 7), (3, 6)], tokens.Select(t => (tokenizer.Origin(t).Line, tokenizer.Origin(t).Column)));
     }
 
     [Theory]
