@@ -18,7 +18,10 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     private KeyValuePair<string, HoconValue>[] _fields;
     private int _count;
     private bool _borrowed;
-    private Dictionary<string, int>? _index;
+    // Open addressing over the field positions: slot -> position + 1, 0 for an empty slot, a power-of-two length at
+    // least twice the count. Fields are never removed, and a resolved copy with the same keys in the same positions
+    // may share it (see CopyForResolution).
+    private int[]? _index;
     private bool _hasUnresolved;
 
     /// <summary>Creates an object holding <paramref name="fields"/>; a repeated key keeps the last value.</summary>
@@ -40,7 +43,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
         _fields = capacity == 0 ? [] : new KeyValuePair<string, HoconValue>[capacity];
         if (capacity > IndexThreshold)
         {
-            _index = new Dictionary<string, int>(capacity, StringComparer.Ordinal);
+            _index = new int[IndexLength(capacity)];
         }
     }
 
@@ -104,14 +107,17 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
         }
 
         _fields[_count] = new KeyValuePair<string, HoconValue>(key, value);
-        _index?.Add(key, _count);
         _count++;
-        if (_index is null && _count > IndexThreshold)
+        if (_index is not null && _count * 2 <= _index.Length)
         {
-            _index = new Dictionary<string, int>(_count * 2, StringComparer.Ordinal);
+            IndexAdd(key, _count - 1);
+        }
+        else if (_count > IndexThreshold)
+        {
+            _index = new int[IndexLength(_count)];
             for (var i = 0; i < _count; i++)
             {
-                _index.Add(_fields[i].Key, i);
+                IndexAdd(_fields[i].Key, i);
             }
         }
 
@@ -150,6 +156,27 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
         return buffer;
     }
 
+    /// <summary>
+    /// A copy for the resolver to replace some values in (<see cref="SetAt"/>): same keys in the same positions, so it
+    /// shares the index; it starts resolved, as every value put in it is.
+    /// </summary>
+    internal HoconObject CopyForResolution() =>
+        new(OriginRef) { _fields = _fields.AsSpan(0, _count).ToArray(), _count = _count, _index = _index };
+
+    private static int IndexLength(int count) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, IndexThreshold) * 2);
+
+    private void IndexAdd(string key, int position)
+    {
+        var mask = _index!.Length - 1;
+        var slot = key.GetHashCode() & mask;
+        while (_index[slot] != 0)
+        {
+            slot = (slot + 1) & mask;
+        }
+
+        _index[slot] = position + 1;
+    }
+
     private void Grow() => Array.Resize(ref _fields, Math.Max(4, _count * 2));
 
     /// <summary>Marks this object as holding something unresolved after a nested object gained an unresolved value.</summary>
@@ -160,7 +187,20 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     {
         if (_index is not null)
         {
-            return _index.TryGetValue(key, out var found) ? found : -1;
+            var mask = _index.Length - 1;
+            for (var slot = key.GetHashCode() & mask; ; slot = (slot + 1) & mask)
+            {
+                var entry = _index[slot];
+                if (entry == 0)
+                {
+                    return -1;
+                }
+
+                if (string.Equals(_fields[entry - 1].Key, key, StringComparison.Ordinal))
+                {
+                    return entry - 1;
+                }
+            }
         }
 
         var fields = _fields.AsSpan(0, _count);

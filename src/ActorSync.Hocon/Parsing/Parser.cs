@@ -21,6 +21,12 @@ internal sealed partial class Parser
     /// <summary>The text of the simple values being concatenated; flushed before any nested value is parsed, so one suffices.</summary>
     private readonly System.Text.StringBuilder _run = new();
 
+    /// <summary>
+    /// How many distinct keys are interned. Repeated keys are few (field names); past that, keys are mostly unique
+    /// names (one per service, say) that interning would only copy into a growing dictionary.
+    /// </summary>
+    private const int MaxInternedKeys = 512;
+
     /// <summary>Keys repeat a lot in configuration files; each distinct one is allocated once per document.</summary>
     private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
 
@@ -520,7 +526,7 @@ internal sealed partial class Parser
         if (!lookup.TryGetValue(text, out var key))
         {
             key = text.ToString();
-            if (_keys.Count < 4096)
+            if (_keys.Count < MaxInternedKeys)
             {
                 _keys[key] = key;
             }

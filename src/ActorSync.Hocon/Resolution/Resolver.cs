@@ -104,12 +104,37 @@ internal sealed class Resolver
 
     private HoconObject FullObject(HoconObject obj)
     {
+        // Most fields are resolved already: copy the object and replace the values that change. A field whose value
+        // turns out undefined (an optional substitution) disappears, which the copy cannot do: build the object
+        // field by field then (Full remembers what it resolved, so nothing is resolved twice).
+        var resolved = obj.CopyForResolution();
+        for (var i = 0; i < obj.Count; i++)
+        {
+            var child = obj.ValueAt(i);
+            if (child.IsResolved)
+            {
+                continue;
+            }
+
+            if (Full(child) is not { } value)
+            {
+                return FullObjectWithoutUndefined(obj);
+            }
+
+            resolved.SetAt(i, value);
+        }
+
+        return resolved;
+    }
+
+    private HoconObject FullObjectWithoutUndefined(HoconObject obj)
+    {
         var resolved = new HoconObject(obj.OriginRef, obj.Count);
         foreach (var (key, child) in obj)
         {
             if (Full(child) is { } value)
             {
-                resolved.Set(key, value);
+                resolved.Add(key, value);
             }
         }
 
