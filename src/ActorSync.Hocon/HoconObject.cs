@@ -177,7 +177,34 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
         _index[slot] = position + 1;
     }
 
-    private void Grow() => Array.Resize(ref _fields, Math.Max(4, _count * 2));
+    private void Grow()
+    {
+        if (!_borrowed)
+        {
+            // Objects built field by field outside the parser's buffers are mostly the small ones of a.b.c = 1 keys.
+            Array.Resize(ref _fields, Math.Max(2, _count * 2));
+            return;
+        }
+
+        // A lent buffer that grows past its first size (a large object, such as the root of a big document) grows in
+        // arrays from the shared pool, which the parser returns there when it is done (ReturnBuffers).
+        var grown = System.Buffers.ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Rent(_count * 2);
+        _fields.AsSpan(0, _count).CopyTo(grown);
+        ReturnBuffer(_fields);
+        _fields = grown;
+    }
+
+    /// <summary>The size of the buffers the parser lends first; larger ones come from the shared array pool.</summary>
+    internal const int FirstBufferLength = 16;
+
+    /// <summary>Gives a lent buffer back to the shared pool if it came from there.</summary>
+    internal static void ReturnBuffer(KeyValuePair<string, HoconValue>[] buffer)
+    {
+        if (buffer.Length > FirstBufferLength)
+        {
+            System.Buffers.ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Return(buffer, clearArray: true);
+        }
+    }
 
     /// <summary>Marks this object as holding something unresolved after a nested object gained an unresolved value.</summary>
     internal void MarkUnresolved() => _hasUnresolved = true;

@@ -62,6 +62,23 @@ internal sealed partial class Parser
     /// <summary>Parses the whole text: an object (braces optional in HOCON) or an array, and nothing after it.</summary>
     public HoconValue ParseDocument()
     {
+        try
+        {
+            return ParseRoot();
+        }
+        finally
+        {
+            foreach (var buffer in _fieldBuffers)
+            {
+                HoconObject.ReturnBuffer(buffer);
+            }
+
+            _fieldBuffers.Clear();
+        }
+    }
+
+    private HoconValue ParseRoot()
+    {
         var first = NextSignificant();
         HoconValue root;
         switch (first.Kind)
@@ -96,7 +113,9 @@ internal sealed partial class Parser
 
     private HoconObject ParseObject(bool braced, OriginRef origin)
     {
-        var result = HoconObject.CreateWithBuffer(origin, _fieldBuffers.Count > 0 ? _fieldBuffers.Pop() : new KeyValuePair<string, HoconValue>[16]);
+        var result = HoconObject.CreateWithBuffer(
+            origin,
+            _fieldBuffers.Count > 0 ? _fieldBuffers.Pop() : new KeyValuePair<string, HoconValue>[HoconObject.FirstBufferLength]);
         var afterField = false;
         while (true)
         {
