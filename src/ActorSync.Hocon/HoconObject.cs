@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
+using ActorSync.Hocon.Internal;
 
 namespace ActorSync.Hocon;
 
@@ -10,12 +11,13 @@ namespace ActorSync.Hocon;
 /// </summary>
 public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconValue>
 {
-    // Configuration objects are mostly small: fields live in two arrays in definition order and are found by a linear
+    // Configuration objects are mostly small: fields live in one array in definition order and are found by a linear
     // scan; an index is added only once an object grows past IndexThreshold fields. This keeps the order without an
-    // ordered dictionary's allocations, which dominate the cost of parsing large documents.
+    // ordered dictionary's allocations, which dominate the cost of parsing large documents. A simple value read by the
+    // parser stays a slice of the source in its field until it is read (ObjectField).
     private const int IndexThreshold = 32;
 
-    private KeyValuePair<string, HoconValue>[] _fields;
+    private ObjectField[] _fields;
     private int _count;
     private bool _borrowed;
     // Open addressing over the field positions: slot -> position + 1, 0 for an empty slot, a power-of-two length at
@@ -40,7 +42,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     internal HoconObject(Internal.OriginRef origin, int capacity = 0)
         : base(origin)
     {
-        _fields = capacity == 0 ? [] : new KeyValuePair<string, HoconValue>[capacity];
+        _fields = capacity == 0 ? [] : new ObjectField[capacity];
         if (capacity > IndexThreshold)
         {
             _index = new int[IndexLength(capacity)];
@@ -51,10 +53,28 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     public int Count => _count;
 
     /// <summary>The keys, in definition order.</summary>
-    public IEnumerable<string> Keys => new ArraySegment<KeyValuePair<string, HoconValue>>(_fields, 0, _count).Select(entry => entry.Key);
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                yield return _fields[i].Key;
+            }
+        }
+    }
 
     /// <summary>The values, in definition order.</summary>
-    public IEnumerable<HoconValue> Values => new ArraySegment<KeyValuePair<string, HoconValue>>(_fields, 0, _count).Select(entry => entry.Value);
+    public IEnumerable<HoconValue> Values
+    {
+        get
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                yield return ValueAt(i);
+            }
+        }
+    }
 
     /// <summary>The value of <paramref name="key"/> (one key, not a path).</summary>
     /// <exception cref="KeyNotFoundException">There is no such field.</exception>
@@ -70,7 +90,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out HoconValue value)
     {
         var index = IndexOf(key);
-        value = index >= 0 ? _fields[index].Value : null;
+        value = index >= 0 ? ValueAt(index) : null;
         return index >= 0;
     }
 
@@ -79,7 +99,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     {
         for (var i = 0; i < _count; i++)
         {
-            yield return _fields[i];
+            yield return new KeyValuePair<string, HoconValue>(_fields[i].Key, ValueAt(i));
         }
     }
 
@@ -101,12 +121,22 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     /// <summary>Appends a field; the caller knows the key is not there yet.</summary>
     internal void Add(string key, HoconValue value)
     {
+        Append(new ObjectField(key, value));
+        _hasUnresolved |= !value.IsResolved;
+    }
+
+    /// <summary>Appends a field whose simple value is made when first read; the caller knows the key is not there yet.</summary>
+    internal void Add(string key, in Scalar scalar) => Append(new ObjectField(key, scalar));
+
+    private void Append(in ObjectField field)
+    {
         if (_count == _fields.Length)
         {
             Grow();
         }
 
-        _fields[_count] = new KeyValuePair<string, HoconValue>(key, value);
+        var key = field.Key;
+        _fields[_count] = field;
         _count++;
         if (_index is not null && _count * 2 <= _index.Length)
         {
@@ -120,17 +150,18 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
                 IndexAdd(_fields[i].Key, i);
             }
         }
-
-        _hasUnresolved |= !value.IsResolved;
     }
 
-    /// <summary>The value of the field at <paramref name="index"/> (from <see cref="IndexOf"/>).</summary>
-    internal HoconValue ValueAt(int index) => _fields[index].Value;
+    /// <summary>The value of the field at <paramref name="index"/> (from <see cref="IndexOf"/>), made now if it was a slice of the source.</summary>
+    internal HoconValue ValueAt(int index) => ObjectField.ValueOf(ref _fields[index]);
+
+    /// <summary>True when the value at <paramref name="index"/> needs no resolving (without making it).</summary>
+    internal bool IsResolvedAt(int index) => _fields[index].IsResolved;
 
     /// <summary>Replaces the value of the field at <paramref name="index"/>, keeping its key and position.</summary>
     internal void SetAt(int index, HoconValue value)
     {
-        _fields[index] = new KeyValuePair<string, HoconValue>(_fields[index].Key, value);
+        _fields[index] = new ObjectField(_fields[index].Key, value);
         _hasUnresolved |= !value.IsResolved;
     }
 
@@ -139,11 +170,11 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     /// object) and calls <see cref="Seal"/> at its closing brace, which keeps an array of exactly the right size: large
     /// documents then allocate no arrays that are only grown and dropped.
     /// </summary>
-    internal static HoconObject CreateWithBuffer(Internal.OriginRef origin, KeyValuePair<string, HoconValue>[] buffer) =>
+    internal static HoconObject CreateWithBuffer(Internal.OriginRef origin, ObjectField[] buffer) =>
         new(origin) { _fields = buffer, _borrowed = true };
 
     /// <summary>Stops using the lent buffer and returns it (perhaps a larger one, if the object grew), or null when none was lent.</summary>
-    internal KeyValuePair<string, HoconValue>[]? Seal()
+    internal ObjectField[]? Seal()
     {
         if (!_borrowed)
         {
@@ -188,7 +219,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
 
         // A lent buffer that grows past its first size (a large object, such as the root of a big document) grows in
         // arrays from the shared pool, which the parser returns there when it is done (ReturnBuffers).
-        var grown = System.Buffers.ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Rent(_count * 2);
+        var grown = System.Buffers.ArrayPool<ObjectField>.Shared.Rent(_count * 2);
         _fields.AsSpan(0, _count).CopyTo(grown);
         ReturnBuffer(_fields);
         _fields = grown;
@@ -198,11 +229,11 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     internal const int FirstBufferLength = 16;
 
     /// <summary>Gives a lent buffer back to the shared pool if it came from there.</summary>
-    internal static void ReturnBuffer(KeyValuePair<string, HoconValue>[] buffer)
+    internal static void ReturnBuffer(ObjectField[] buffer)
     {
         if (buffer.Length > FirstBufferLength)
         {
-            System.Buffers.ArrayPool<KeyValuePair<string, HoconValue>>.Shared.Return(buffer, clearArray: true);
+            System.Buffers.ArrayPool<ObjectField>.Shared.Return(buffer, clearArray: true);
         }
     }
 

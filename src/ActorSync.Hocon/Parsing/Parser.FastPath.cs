@@ -68,12 +68,12 @@ internal sealed partial class Parser
 
         if (keyCount == 1)
         {
-            SetMerged(target, _path[^1], value);
+            SetMerged(target, _path[^1], new ScalarLeaf(value));
             _path.RemoveAt(_path.Count - 1);
         }
         else
         {
-            SetPath(target, CollectionsMarshal.AsSpan(_path)[^keyCount..], value);
+            SetPath(target, CollectionsMarshal.AsSpan(_path)[^keyCount..], new ScalarLeaf(value));
             _path.RemoveRange(_path.Count - keyCount, keyCount);
         }
 
@@ -105,9 +105,9 @@ internal sealed partial class Parser
     /// value is a quoted string without escapes, or words of unquoted ASCII text (numbers and keywords included)
     /// separated by spaces: the general path would join their tokens into the same slice of the source.
     /// </summary>
-    private bool TryParseFastValue(string text, int position, char close, out HoconValue value)
+    private bool TryParseFastValue(string text, int position, char close, out Scalar value)
     {
-        value = null!;
+        value = default;
         var start = SkipSpaces(text, position);
         if ((uint)start >= (uint)text.Length)
         {
@@ -181,19 +181,24 @@ internal sealed partial class Parser
             }
         }
 
-        var origin = new OriginRef(_tokens.SourceText, start);
-        value = kind switch
+        var length = kind == TokenKind.QuotedString ? end - start - 2 : end - start;
+        if (length > Scalar.MaxLength)
         {
-            TokenKind.QuotedString => new HoconString(origin, end - start - 2, quoted: true),
-            TokenKind.UnquotedText => new HoconString(origin, end - start, quoted: false),
-            TokenKind.Number => new HoconNumber(origin, end - start),
-            TokenKind.True => new HoconBoolean(true, origin),
-            TokenKind.False => new HoconBoolean(false, origin),
-            TokenKind.Null => new HoconNull(origin),
+            return false;
+        }
+
+        value = new Scalar(_tokens.SourceText, start, length, kind switch
+        {
+            TokenKind.QuotedString => ScalarKind.QuotedString,
+            TokenKind.UnquotedText => ScalarKind.UnquotedString,
+            TokenKind.Number => ScalarKind.Number,
+            TokenKind.True => ScalarKind.True,
+            TokenKind.False => ScalarKind.False,
+            TokenKind.Null => ScalarKind.Null,
 
             // Several tokens joined (Substitution stands for "a concatenation" here): the parser marks such a run quoted.
-            _ => new HoconString(origin, end - start, quoted: true),
-        };
+            _ => ScalarKind.QuotedString,
+        });
         _tokens.Advance(end);
         return true;
     }

@@ -43,7 +43,7 @@ internal sealed partial class Parser
     private int _pathless;
 
     /// <summary>Field buffers lent to the objects being parsed, given back at their closing brace (one per nesting level).</summary>
-    private readonly Stack<KeyValuePair<string, HoconValue>[]> _fieldBuffers = new();
+    private readonly Stack<ObjectField[]> _fieldBuffers = new();
 
     /// <summary>The elements of the arrays being parsed, nested arrays above the outer ones; each array takes its slice at ']'.</summary>
     private readonly List<HoconValue> _elements = [];
@@ -115,7 +115,7 @@ internal sealed partial class Parser
     {
         var result = HoconObject.CreateWithBuffer(
             origin,
-            _fieldBuffers.Count > 0 ? _fieldBuffers.Pop() : new KeyValuePair<string, HoconValue>[HoconObject.FirstBufferLength]);
+            _fieldBuffers.Count > 0 ? _fieldBuffers.Pop() : new ObjectField[HoconObject.FirstBufferLength]);
         var afterField = false;
         while (true)
         {
@@ -214,12 +214,12 @@ internal sealed partial class Parser
 
         if (keyCount == 1)
         {
-            SetMerged(target, _path[^1], value);
+            SetMerged(target, _path[^1], new ValueLeaf(value));
             _path.RemoveAt(_path.Count - 1);
         }
         else
         {
-            SetPath(target, CollectionsMarshal.AsSpan(_path)[^keyCount..], value);
+            SetPath(target, CollectionsMarshal.AsSpan(_path)[^keyCount..], new ValueLeaf(value));
             _path.RemoveRange(_path.Count - keyCount, keyCount);
         }
     }
@@ -363,7 +363,7 @@ internal sealed partial class Parser
                 separated = newline || comma;
                 if ((separated || !afterElement) && TryParseFastValue(_source, _tokens.Position, ']', out var element))
                 {
-                    _elements.Add(element);
+                    _elements.Add(element.Create());
                     afterElement = true;
                     continue;
                 }
@@ -432,55 +432,6 @@ internal sealed partial class Parser
                     comma = false;
                     return token;
             }
-        }
-    }
-
-    /// <summary>Spec, "Duplicate keys and object merging": a field defined again merges with (or replaces) the earlier value.</summary>
-    private static void SetMerged(HoconObject target, string key, HoconValue value)
-    {
-        var index = target.IndexOf(key);
-        if (index < 0)
-        {
-            target.Add(key, value);
-        }
-        else
-        {
-            target.SetAt(index, Merging.MergeInPlace(target.ValueAt(index), value));
-        }
-    }
-
-    /// <summary>Spec, "Paths as keys": <c>a.b.c : 1</c> is <c>a { b { c : 1 } }</c>, merged like any duplicate key.</summary>
-    private static void SetPath(HoconObject target, ReadOnlySpan<string> keys, HoconValue value)
-    {
-        var key = keys[0];
-        if (keys.Length == 1)
-        {
-            SetMerged(target, key, value);
-            return;
-        }
-
-        var index = target.IndexOf(key);
-        var existing = index < 0 ? null : target.ValueAt(index);
-        if (existing is HoconObject child)
-        {
-            SetPath(child, keys[1..], value);
-            if (!child.IsResolved)
-            {
-                target.MarkUnresolved();
-            }
-
-            return;
-        }
-
-        var created = new HoconObject(value.OriginRef);
-        SetPath(created, keys[1..], value);
-        if (index < 0)
-        {
-            target.Add(key, created);
-        }
-        else
-        {
-            target.SetAt(index, Merging.MergeInPlace(existing, created));
         }
     }
 

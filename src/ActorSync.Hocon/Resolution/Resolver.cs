@@ -110,13 +110,12 @@ internal sealed class Resolver
         var resolved = obj.CopyForResolution();
         for (var i = 0; i < obj.Count; i++)
         {
-            var child = obj.ValueAt(i);
-            if (child.IsResolved)
+            if (obj.IsResolvedAt(i))
             {
                 continue;
             }
 
-            if (Full(child) is not { } value)
+            if (Full(obj.ValueAt(i)) is not { } value)
             {
                 return FullObjectWithoutUndefined(obj);
             }
