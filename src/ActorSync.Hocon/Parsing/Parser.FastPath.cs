@@ -33,7 +33,9 @@ internal sealed partial class Parser
         }
 
         var key = text.AsSpan(keyStart, keyEnd - keyStart);
-        if (key.SequenceEqual("include") || key[0] == '.' || key[^1] == '.' || key.Contains("..", StringComparison.Ordinal))
+        var dot = key.IndexOf('.');
+        if ((key.Length == 7 && key.SequenceEqual("include")) ||
+            (dot >= 0 && (dot == 0 || key[^1] == '.' || key[dot..].Contains("..", StringComparison.Ordinal))))
         {
             return false;
         }
@@ -57,7 +59,7 @@ internal sealed partial class Parser
             return false;
         }
 
-        var keyCount = PushKeys(key);
+        var keyCount = PushKeys(key, dot);
         var separator = Tokenizer.TokenAt(separatorKind, position, 1, keyEnd);
         if (separatorKind == TokenKind.OpenBrace || !TryParseFastValue(text, position + 1, '}', out var value))
         {
@@ -80,10 +82,10 @@ internal sealed partial class Parser
         return true;
     }
 
-    /// <summary>Pushes the keys of a plain key (no empty key between its dots) on <see cref="_path"/>.</summary>
-    private int PushKeys(ReadOnlySpan<char> key)
+    /// <summary>Pushes the keys of a plain key (no empty key between its dots; the first at <paramref name="dot"/>) on <see cref="_path"/>.</summary>
+    private int PushKeys(ReadOnlySpan<char> key, int dot)
     {
-        if (key.IndexOf('.') < 0)
+        if (dot < 0)
         {
             _path.Add(Intern(key));
             return 1;

@@ -122,7 +122,7 @@ internal sealed partial class Parser
             Token token;
             var separated = false;
             var comma = false;
-            if (_fastPath && _pushedCount == 0)
+            if (_fastPath && UnreadPushedToken())
             {
                 // Separators, whitespace and comments are skipped in the text, and a plain field is read from it.
                 _tokens.SkipSeparator(allowComma: afterField, out var newline, out comma);
@@ -356,7 +356,7 @@ internal sealed partial class Parser
             Token token;
             var separated = false;
             var comma = false;
-            if (_fastPath && _pushedCount == 0)
+            if (_fastPath && UnreadPushedToken())
             {
                 // As in objects: separators are skipped in the text, and a plain element is read from it.
                 _tokens.SkipSeparator(allowComma: afterElement, out var newline, out comma);
@@ -442,6 +442,22 @@ internal sealed partial class Parser
     private Token Next() => _pushedCount > 0 ? _pushed[--_pushedCount] : _tokens.Next();
 
     private void PushBack(Token token) => _pushed[_pushedCount++] = token;
+
+    /// <summary>
+    /// True when no token is pushed back, so the tokenizer stands where parsing goes on. A value ends with the token
+    /// after it pushed back (a newline, a comma, a closing brace); when that is the only one and the last the tokenizer
+    /// read, the tokenizer steps back before it instead, so that the fast path can read on from the text.
+    /// </summary>
+    private bool UnreadPushedToken()
+    {
+        if (_pushedCount == 1 && _pushed[0].Start + _pushed[0].Length == _tokens.Position)
+        {
+            _tokens.Rewind(_pushed[0].Start);
+            _pushedCount = 0;
+        }
+
+        return _pushedCount == 0;
+    }
 
     /// <summary>The next token that is not a newline.</summary>
     private Token NextSignificant()

@@ -34,11 +34,11 @@ internal sealed class Tokenizer
     /// <summary>Where the next token will be looked for.</summary>
     public int Position => _position;
 
-    /// <summary>
-    /// Moves past text the parser has read itself (<see cref="Parser"/>'s fast path for simple fields), which must not
-    /// hold a newline: line counting happens here only.
-    /// </summary>
+    /// <summary>Moves past text the parser has read itself (<see cref="Parser"/>'s fast path for plain fields).</summary>
     public void Advance(int position) => _position = position;
+
+    /// <summary>Steps back to <paramref name="position"/>, the start of a token read before, to read it again (the tokenizer keeps no other state).</summary>
+    public void Rewind(int position) => _position = position;
 
     /// <summary>
     /// Skips whitespace, newlines and comments (HOCON only), and one comma when <paramref name="allowComma"/>: what

@@ -43,6 +43,8 @@ public sealed class FastPathTests
     [InlineData("trueish = 1\nnull.x = 2\na-b_c = 3\n1a = 2\n-a = 3\n\u00e9 = 1\na/b = 1\nincludex = 1")]
     [InlineData("a\u00A0= 1")]
     [InlineData("x { a = 1 }\nx.b = 2\nx { c { d = 3 } }")]
+    [InlineData("a { b = 1 } // c\nc = x y\nd = [1] , e = 2\nf = ${a.b}\ng = 3\nh = \"q\"\"r\"\ni = 4")]
+    [InlineData("a = [x] [y]\nb = {p = 1}\n{q = 2}\nc = ${?z} 1\n, d = 1")]
     public void Plain_fields_parse_as_through_tokens(string text)
     {
         Assert.Equal(Parse(text, "test.conf", null, fastPath: false), Parse(text, "test.conf", null, fastPath: true));
