@@ -1,11 +1,13 @@
 using System.Collections;
+using ActorSync.Hocon.Internal;
 
 namespace ActorSync.Hocon;
 
 /// <summary>An array. Elements keep their order; an undefined optional substitution leaves no element behind.</summary>
 public sealed class HoconArray : HoconValue, IReadOnlyList<HoconValue>
 {
-    private HoconValue[] _items;
+    // Like an object's fields, a plain simple element read by the parser stays a slice of the source until it is read.
+    private ValueSlot[] _items;
     private int _count;
     private bool _hasUnresolved;
 
@@ -21,11 +23,11 @@ public sealed class HoconArray : HoconValue, IReadOnlyList<HoconValue>
         }
     }
 
-    internal HoconArray(Internal.OriginRef origin, int capacity = 4)
-        : base(origin) => _items = capacity == 0 ? [] : new HoconValue[capacity];
+    internal HoconArray(OriginRef origin, int capacity = 4)
+        : base(origin) => _items = capacity == 0 ? [] : new ValueSlot[capacity];
 
     /// <summary>Takes <paramref name="items"/> as they are (the parser hands over an array of exactly the right size).</summary>
-    internal HoconArray(Internal.OriginRef origin, HoconValue[] items)
+    internal HoconArray(OriginRef origin, ValueSlot[] items)
         : base(origin)
     {
         _items = items;
@@ -47,24 +49,39 @@ public sealed class HoconArray : HoconValue, IReadOnlyList<HoconValue>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
-            return _items[index];
+            return ValueAt(index);
         }
     }
 
     internal override bool IsResolved => !_hasUnresolved;
 
-    internal ReadOnlySpan<HoconValue> Items => _items.AsSpan(0, _count);
+    /// <summary>The element at <paramref name="index"/>, made now if it was a slice of the source.</summary>
+    internal HoconValue ValueAt(int index) => ValueSlot.ValueOf(ref _items[index]);
+
+    /// <summary>True when the element at <paramref name="index"/> needs no resolving (without making it).</summary>
+    internal bool IsResolvedAt(int index) => _items[index].IsResolved;
 
     internal void Add(HoconValue value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (_count == _items.Length)
-        {
-            Array.Resize(ref _items, Math.Max(4, _count * 2));
-        }
-
-        _items[_count++] = value;
+        Append(new ValueSlot(value));
         _hasUnresolved |= !value.IsResolved;
+    }
+
+    /// <summary>Appends the element at <paramref name="index"/> of <paramref name="other"/> as it is stored (a slice stays one).</summary>
+    internal void AddFrom(HoconArray other, int index)
+    {
+        Append(other._items[index]);
+        _hasUnresolved |= !other._items[index].IsResolved;
+    }
+
+    /// <summary>Appends every element of <paramref name="other"/>.</summary>
+    internal void AddAll(HoconArray other)
+    {
+        for (var i = 0; i < other._count; i++)
+        {
+            AddFrom(other, i);
+        }
     }
 
     /// <summary>Enumerates the elements in order.</summary>
@@ -72,9 +89,19 @@ public sealed class HoconArray : HoconValue, IReadOnlyList<HoconValue>
     {
         for (var i = 0; i < _count; i++)
         {
-            yield return _items[i];
+            yield return ValueAt(i);
         }
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private void Append(in ValueSlot slot)
+    {
+        if (_count == _items.Length)
+        {
+            Array.Resize(ref _items, Math.Max(4, _count * 2));
+        }
+
+        _items[_count++] = slot;
+    }
 }

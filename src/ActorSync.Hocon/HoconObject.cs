@@ -153,10 +153,10 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     }
 
     /// <summary>The value of the field at <paramref name="index"/> (from <see cref="IndexOf"/>), made now if it was a slice of the source.</summary>
-    internal HoconValue ValueAt(int index) => ObjectField.ValueOf(ref _fields[index]);
+    internal HoconValue ValueAt(int index) => ValueSlot.ValueOf(ref _fields[index].Slot);
 
     /// <summary>True when the value at <paramref name="index"/> needs no resolving (without making it).</summary>
-    internal bool IsResolvedAt(int index) => _fields[index].IsResolved;
+    internal bool IsResolvedAt(int index) => _fields[index].Slot.IsResolved;
 
     /// <summary>Replaces the value of the field at <paramref name="index"/>, keeping its key and position.</summary>
     internal void SetAt(int index, HoconValue value)

@@ -274,10 +274,7 @@ internal sealed partial class Parser
             case (HoconObject, HoconObject):
                 return Merging.MergeInPlace(left, right);
             case (HoconArray leftArray, HoconArray rightArray):
-                foreach (var item in rightArray.Items)
-                {
-                    leftArray.Add(item);
-                }
+                leftArray.AddAll(rightArray);
 
                 return leftArray;
             case (HoconArray leftArray, HoconObject rightObject) when Merging.NumericObjectToArray(rightObject) is { } converted:

@@ -46,7 +46,7 @@ internal sealed partial class Parser
     private readonly Stack<ObjectField[]> _fieldBuffers = new();
 
     /// <summary>The elements of the arrays being parsed, nested arrays above the outer ones; each array takes its slice at ']'.</summary>
-    private readonly List<HoconValue> _elements = [];
+    private readonly List<ValueSlot> _elements = [];
     private int _pushedCount;
 
     /// <summary>A parser for one text; <paramref name="fastPath"/> false reads every field through tokens (tests compare both ways).</summary>
@@ -363,7 +363,7 @@ internal sealed partial class Parser
                 separated = newline || comma;
                 if ((separated || !afterElement) && TryParseFastValue(_source, _tokens.Position, ']', out var element))
                 {
-                    _elements.Add(element.Create());
+                    _elements.Add(new ValueSlot(element));
                     afterElement = true;
                     continue;
                 }
@@ -402,7 +402,7 @@ internal sealed partial class Parser
                         : $"expected a value{(_elements.Count == start ? " or ']'" : "")} in the array, found {Describe(token)}");
             }
 
-            _elements.Add(ParseValue(token));
+            _elements.Add(new ValueSlot(ParseValue(token)));
             afterElement = true;
         }
     }

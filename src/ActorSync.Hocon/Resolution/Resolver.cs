@@ -143,9 +143,13 @@ internal sealed class Resolver
     private HoconArray FullArray(HoconArray array)
     {
         var resolved = new HoconArray(array.OriginRef, array.Count);
-        foreach (var element in array.Items)
+        for (var i = 0; i < array.Count; i++)
         {
-            if (Full(element) is { } value)
+            if (array.IsResolvedAt(i))
+            {
+                resolved.AddFrom(array, i);
+            }
+            else if (Full(array.ValueAt(i)) is { } value)
             {
                 resolved.Add(value);
             }
@@ -431,10 +435,7 @@ internal sealed class Resolver
             };
             if (array is not null)
             {
-                foreach (var item in array.Items)
-                {
-                    result.Add(item);
-                }
+                result.AddAll(array);
             }
         }
 

@@ -96,7 +96,7 @@ public sealed class FastPathTests
                 builder.Append('}');
                 break;
             case HoconArray array:
-                DescribeAll(array.Items.ToArray(), builder);
+                DescribeAll(array, builder);
                 break;
             case HoconString text:
                 builder.Append(text.IsQuoted ? "quoted " : "unquoted ").Append('\'').Append(text.Value).Append('\'');
