@@ -59,26 +59,24 @@ internal sealed partial class Parser
             return false;
         }
 
-        var keyCount = PushKeys(key, dot);
-        var separator = Tokenizer.TokenAt(separatorKind, position, 1, keyEnd);
-        if (separatorKind == TokenKind.OpenBrace || !TryParseFastValue(text, position + 1, '}', out var value))
+        if (separatorKind != TokenKind.OpenBrace && TryParseFastValue(text, position + 1, '}', out var value))
         {
-            _tokens.Advance(position + 1);
-            ParseFieldValue(target, keyCount, separator);
+            // A simple value needs no path: only a single key's own.
+            if (dot < 0)
+            {
+                SetMerged(target, Intern(key), new ScalarLeaf(value));
+                return true;
+            }
+
+            var count = PushKeys(key, dot);
+            SetPath(target, CollectionsMarshal.AsSpan(_path)[^count..], new ScalarLeaf(value));
+            _path.RemoveRange(_path.Count - count, count);
             return true;
         }
 
-        if (keyCount == 1)
-        {
-            SetMerged(target, _path[^1], new ScalarLeaf(value));
-            _path.RemoveAt(_path.Count - 1);
-        }
-        else
-        {
-            SetPath(target, CollectionsMarshal.AsSpan(_path)[^keyCount..], new ScalarLeaf(value));
-            _path.RemoveRange(_path.Count - keyCount, keyCount);
-        }
-
+        var keyCount = PushKeys(key, dot);
+        _tokens.Advance(position + 1);
+        ParseFieldValue(target, keyCount, Tokenizer.TokenAt(separatorKind, position, 1, keyEnd));
         return true;
     }
 

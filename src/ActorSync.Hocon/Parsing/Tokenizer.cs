@@ -479,6 +479,11 @@ internal sealed class Tokenizer
             _position++;
         }
 
+        if (PlainPath() is { } plain)
+        {
+            return new Token(TokenKind.Substitution, start, _position - start, spaceStart, plain, optional);
+        }
+
         var path = new PathBuilder(origin);
         while (true)
         {
@@ -539,6 +544,39 @@ internal sealed class Tokenizer
 
         var keys = path.Build(optional ? "a path after '${?'" : "a path after '${'");
         return new Token(TokenKind.Substitution, start, _position - start, spaceStart, keys, optional);
+    }
+
+    /// <summary>
+    /// The common substitution, <c>${a.b-c.d}</c>: plain ASCII text with no empty key, right up to the closing brace,
+    /// split at its dots as the path builder would. Null, with nothing read, for anything else.
+    /// </summary>
+    private string[]? PlainPath()
+    {
+        var text = _text;
+        var end = _position;
+        var dots = 0;
+        while ((uint)end < (uint)text.Length && text[end] is var c && c < 128 && CharClass.AsciiClass[c] == CharClass.Text)
+        {
+            dots += c == '.' ? 1 : 0;
+            end++;
+        }
+
+        var path = text.AsSpan(_position, end - _position);
+        if (end >= text.Length || text[end] != '}' || path.IsEmpty || path[0] == '.' || path[^1] == '.' ||
+            (dots > 1 && path.Contains("..", StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var keys = new string[dots + 1];
+        var index = 0;
+        foreach (var range in path.Split('.'))
+        {
+            keys[index++] = path[range].ToString();
+        }
+
+        _position = end + 1;
+        return keys;
     }
 
     public static string Shorten(ReadOnlySpan<char> text) => text.Length <= 24 ? text.ToString() : string.Concat(text[..21], "...");
