@@ -33,7 +33,10 @@ public sealed class HoconNumber : HoconValue
         _text = text;
     }
 
-    /// <summary>The number of <paramref name="length"/> characters at <paramref name="origin"/> in its source text, checked by the tokenizer.</summary>
+    /// <summary>
+    /// The number of <paramref name="length"/> characters at <paramref name="origin"/> in its source text, which the
+    /// tokenizer has checked.
+    /// </summary>
     internal HoconNumber(OriginRef origin, int length)
         : base(origin) => _length = length;
 

@@ -14,7 +14,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
     // Configuration objects are mostly small: fields live in one array in definition order and are found by a linear
     // scan; an index is added only once an object grows past IndexThreshold fields. This keeps the order without an
     // ordered dictionary's allocations, which dominate the cost of parsing large documents. A simple value read by the
-    // parser stays a slice of the source in its field until it is read (ObjectField).
+    // parser stays a slice of the source in its field until it is read (ValueSlot).
     private const int IndexThreshold = 32;
 
     private ObjectField[] _fields;
@@ -152,7 +152,7 @@ public sealed class HoconObject : HoconValue, IReadOnlyDictionary<string, HoconV
         }
     }
 
-    /// <summary>The value of the field at <paramref name="index"/> (from <see cref="IndexOf"/>), made now if it was a slice of the source.</summary>
+    /// <summary>The value of the field at <paramref name="index"/> (from <see cref="IndexOf"/>), made now if it is a slice.</summary>
     internal HoconValue ValueAt(int index) => ValueSlot.ValueOf(ref _fields[index].Slot);
 
     /// <summary>True when the value at <paramref name="index"/> needs no resolving (without making it).</summary>

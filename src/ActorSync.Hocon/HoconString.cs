@@ -28,7 +28,10 @@ public sealed class HoconString : HoconValue
         _length = quoted ? ~0 : 0;
     }
 
-    /// <summary>The <paramref name="length"/> characters of the source text at <paramref name="origin"/>, after its quotes if <paramref name="quoted"/>.</summary>
+    /// <summary>
+    /// The <paramref name="length"/> characters of the source text at <paramref name="origin"/> (after the quotes of a
+    /// quoted token there).
+    /// </summary>
     internal HoconString(OriginRef origin, int length, bool quoted)
         : base(origin) => _length = quoted ? ~length : length;
 

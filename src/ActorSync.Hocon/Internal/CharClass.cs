@@ -78,28 +78,12 @@ internal static class CharClass
 
     public static bool IsForbidden(char c) => c < 128 && ForbiddenTable[c];
 
-    /// <summary>True for characters that end an unquoted run: forbidden, ASCII whitespace, '/' (maybe a comment) or non-ASCII.</summary>
-    public static bool MayEndUnquoted(char c) => c >= 128 || StopTable[c];
-
-    private static readonly bool[] StopTable = CreateStopTable();
-
     private static bool[] CreateForbiddenTable()
     {
         var table = new bool[128];
         foreach (var c in Forbidden)
         {
             table[c] = true;
-        }
-
-        return table;
-    }
-
-    private static bool[] CreateStopTable()
-    {
-        var table = CreateForbiddenTable();
-        for (var c = 0; c < 128; c++)
-        {
-            table[c] |= IsWhitespace((char)c) || c == '/';
         }
 
         return table;

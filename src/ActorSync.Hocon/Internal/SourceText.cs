@@ -24,7 +24,10 @@ internal sealed class SourceText
 
     public string Text { get; }
 
-    /// <summary>The line (1 + the newlines before <paramref name="offset"/>) and column (UTF-16 code units from the line start, 1-based).</summary>
+    /// <summary>
+    /// The line (1 + the newlines before <paramref name="offset"/>) and the column (1 + the UTF-16 code units from the
+    /// start of the line).
+    /// </summary>
     public HoconOrigin OriginAt(int offset)
     {
         // Two threads may both build the table; they build equal ones and either may be kept.

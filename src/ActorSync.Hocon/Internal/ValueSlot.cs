@@ -15,8 +15,8 @@ internal enum ScalarKind : byte
 
 /// <summary>
 /// A simple value read from the source but not made into a <see cref="HoconValue"/> yet: most values of a large
-/// document are never looked at one by one, so an object keeps them as this (in <see cref="ObjectField"/>) and makes the
-/// value the first time it is read. What <see cref="Create"/> makes is what the parser would have made at once.
+/// document are never looked at one by one, so objects and arrays keep them as this (in a <see cref="ValueSlot"/>)
+/// and make the value the first time it is read. What <see cref="Create"/> makes is what the parser would have made.
 /// </summary>
 internal readonly struct Scalar(SourceText source, int offset, int length, ScalarKind kind)
 {
@@ -82,7 +82,8 @@ internal struct ValueSlot
             return value;
         }
 
-        var made = new Scalar((SourceText)current, slot.Offset, slot.LengthAndKind & Scalar.MaxLength, (ScalarKind)(slot.LengthAndKind >>> 28)).Create();
+        var kind = (ScalarKind)(slot.LengthAndKind >>> 28);
+        var made = new Scalar((SourceText)current, slot.Offset, slot.LengthAndKind & Scalar.MaxLength, kind).Create();
         return Interlocked.CompareExchange(ref slot.ValueOrSource, made, current) as HoconValue ?? made;
     }
 }

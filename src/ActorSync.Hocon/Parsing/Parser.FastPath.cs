@@ -80,7 +80,7 @@ internal sealed partial class Parser
         return true;
     }
 
-    /// <summary>Pushes the keys of a plain key (no empty key between its dots; the first at <paramref name="dot"/>) on <see cref="_path"/>.</summary>
+    /// <summary>Pushes the keys of a plain key (no empty key; its first dot at <paramref name="dot"/>) on <see cref="_path"/>.</summary>
     private int PushKeys(ReadOnlySpan<char> key, int dot)
     {
         if (dot < 0)

@@ -7,7 +7,8 @@ namespace ActorSync.Hocon.Parsing;
 /// <summary>
 /// Builds the value tree of one HOCON or JSON text from its tokens. Fields are merged as they are read (spec,
 /// "Duplicate keys and object merging"); concatenations without substitutions are joined here; anything with a
-/// substitution is left for the resolver. Includes are read and merged in <c>Parser.Includes.cs</c>.
+/// substitution is left for the resolver. Includes are read and merged in <c>Parser.Includes.cs</c>; plain fields and
+/// elements are read from the text without tokens in <c>Parser.FastPath.cs</c>.
 /// </summary>
 internal sealed partial class Parser
 {

@@ -55,13 +55,13 @@ internal readonly struct Token
     /// </summary>
     public byte Quote { get; }
 
-    public int ContentStart => Start + Quote;
-
-    public int ContentLength => Length - (2 * Quote);
-
     public int Start { get; }
 
     public int Length { get; }
+
+    public int ContentStart => Start + Quote;
+
+    public int ContentLength => Length - (2 * Quote);
 
     /// <summary>Where the whitespace before the token starts; only meaningful when no newline or comment precedes it on its line.</summary>
     public int SpaceStart { get; }
@@ -69,7 +69,7 @@ internal readonly struct Token
     /// <summary>True when whitespace separates the token from the one before it on the same line.</summary>
     public bool HasSpaceBefore => SpaceStart < Start;
 
-    /// <summary>The unescaped text of a quoted string that had escapes (or came from an include name); see <see cref="Quote"/>.</summary>
+    /// <summary>The unescaped text of a quoted string that had escapes; see <see cref="Quote"/> for one without.</summary>
     public string? Value => _payload as string;
 
     /// <summary>The keys of a substitution's path.</summary>
@@ -84,6 +84,7 @@ internal readonly struct Token
     /// <summary>The token's text: a quoted string's value, the source text of anything else.</summary>
     public string Text(string source) => Value ?? source.Substring(ContentStart, ContentLength);
 
+    /// <summary>True for unquoted text (or a number or keyword) written exactly as <paramref name="expected"/>.</summary>
     public bool TextEquals(string source, string expected) =>
-        Length == expected.Length && _payload is null && source.AsSpan(Start, Length).SequenceEqual(expected);
+        Kind != TokenKind.QuotedString && Length == expected.Length && source.AsSpan(Start, Length).SequenceEqual(expected);
 }

@@ -6,30 +6,26 @@ namespace ActorSync.Hocon.Parsing;
 
 /// <summary>
 /// Turns HOCON (or JSON) text into tokens, looking at most three characters ahead (spec, "Goals"). Comments are
-/// dropped here; newlines and whitespace are tokens because they separate fields and are kept inside concatenations.
+/// dropped here; newlines are tokens because they separate fields; whitespace is kept inside concatenations, but as
+/// the <see cref="Token.SpaceStart"/> of the token after it rather than as a token. The only state is the position,
+/// so the parser may read some text itself (<see cref="Advance"/>) or read a token again (<see cref="Rewind"/>);
+/// lines and columns are found from offsets when an origin is asked for (<see cref="SourceText"/>).
 /// </summary>
 internal sealed class Tokenizer
 {
     private readonly string _text;
-    private readonly string _description;
     private readonly bool _json;
-    private int _position;
     private readonly SourceText _source;
+    private int _position;
 
     public Tokenizer(string text, string description, bool json)
     {
         _text = text;
-        _description = description;
         _json = json;
         var bom = json && text.Length > 0 && text[0] == '\uFEFF';
         _position = bom ? 1 : 0;
         _source = new SourceText(description, text, firstLineStart: _position);
     }
-
-    public string Description => _description;
-
-    /// <summary>The text being tokenized.</summary>
-    public string Source => _text;
 
     /// <summary>Where the next token will be looked for.</summary>
     public int Position => _position;
@@ -37,7 +33,7 @@ internal sealed class Tokenizer
     /// <summary>Moves past text the parser has read itself (<see cref="Parser"/>'s fast path for plain fields).</summary>
     public void Advance(int position) => _position = position;
 
-    /// <summary>Steps back to <paramref name="position"/>, the start of a token read before, to read it again (the tokenizer keeps no other state).</summary>
+    /// <summary>Steps back to <paramref name="position"/>, the start of a token read before, to read it again.</summary>
     public void Rewind(int position) => _position = position;
 
     /// <summary>
