@@ -58,4 +58,28 @@ public sealed class HoconObjectTests
         Assert.False(((HoconObject)second).ContainsKey("env"));
         Assert.Equal("1", ((HoconObject)second)["ref"].ToString());
     }
+
+    // Simple values are made from the source the first time they are read; readers racing for one must all get the
+    // same instance, with the right value.
+    [Fact]
+    public void Values_made_on_first_read_are_the_same_for_every_thread()
+    {
+        for (var round = 0; round < 20; round++)
+        {
+            var root = (HoconObject)Resolve("a = x\nb = 12\nc = [p, \"q r\", 3]\nd { e = true }\n");
+            var seen = new HoconValue[8][];
+            Parallel.For(0, seen.Length, thread =>
+            {
+                var c = (HoconArray)root["c"];
+                seen[thread] = [root["a"], root["b"], c[0], c[1], c[2], ((HoconObject)root["d"])["e"]];
+            });
+
+            for (var thread = 1; thread < seen.Length; thread++)
+            {
+                Assert.Equal(seen[0], seen[thread], ReferenceEqualityComparer.Instance);
+            }
+
+            Assert.Equal(["x", "12", "p", "q r", "3", "true"], seen[0].Select(value => value.ToString()));
+        }
+    }
 }

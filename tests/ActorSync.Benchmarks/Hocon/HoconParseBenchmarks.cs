@@ -16,7 +16,9 @@ namespace ActorSync.Benchmarks.Hocon;
 /// builds a tree of values with origins, so <c>JsonNode.Parse</c> is shown too, once as parsed (its nodes are created
 /// lazily) and once walked so that every node exists, which is the closest System.Text.Json equivalent. The HOCON parser
 /// works on .NET strings, so its row includes decoding the UTF-8 bytes (a 2 MiB string); the row with the text decoded
-/// in setup shows the parser and resolver alone.
+/// in setup shows the parser and resolver alone. Like a <c>JsonNode</c>, a HOCON tree makes the object for a simple
+/// value (and its string) the first time it is read, so the last row reads every value, as the configuration provider
+/// does when it flattens a document.
 /// </summary>
 [MemoryDiagnoser]
 public class HoconParseBenchmarks
@@ -55,6 +57,19 @@ public class HoconParseBenchmarks
     [Benchmark(Description = "HOCON parse + resolve, text decoded in setup")]
     public int HoconParseAndResolveDecoded() =>
         ((HoconObject)HoconParser.Parse(_hoconText).Resolve(HoconResolveOptions.WithoutEnvironment)).Count;
+
+    [Benchmark(Description = "HOCON parse + resolve, every value read")]
+    public int HoconParseResolveAndRead() =>
+        Read(HoconParser.Parse(Encoding.UTF8.GetString(_hocon)).Resolve(HoconResolveOptions.WithoutEnvironment));
+
+    private static int Read(HoconValue value) => value switch
+    {
+        HoconObject obj => obj.Sum(field => Read(field.Value)) + 1,
+        HoconArray array => array.Sum(Read) + 1,
+        HoconString text => text.Value.Length > 0 ? 1 : 0,
+        HoconNumber number => number.Text.Length > 0 ? 1 : 0,
+        _ => 1,
+    };
 
     private static int Walk(JsonNode? node) => node switch
     {
