@@ -40,9 +40,6 @@ public sealed class HoconNumber : HoconValue
     internal HoconNumber(OriginRef origin, int length)
         : base(origin) => _length = length;
 
-    internal HoconNumber(string text, OriginRef origin)
-        : base(origin) => _text = text;
-
     // Two threads may both build the string; they build equal ones and either may be kept.
 
     /// <summary>The number as written in the source, e.g. <c>1e5</c> or <c>42.0</c>.</summary>
