@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using ActorSync.Hocon.Internal;
 
@@ -22,12 +23,17 @@ internal sealed class Resolver
     /// <summary>What a lookup returns when it ran into a cycle it could not break.</summary>
     private static readonly HoconValue Cycle = new HoconNull(new HoconOrigin("cycle", 0, 0));
 
+    /// <summary>What <see cref="Full"/> records for a node while resolving it: meeting it again is a structural cycle.</summary>
+    private static readonly HoconValue InProgress = new HoconNull(new HoconOrigin("in progress", 0, 0));
+
+    /// <summary>The text of a string concatenation being joined (joins do not nest, so one suffices).</summary>
+    private readonly StringBuilder _text = new();
+
     private readonly HoconValue _root;
     private readonly HoconResolveOptions _options;
     private IReadOnlyDictionary<string, string?>? _environment;
     private readonly Dictionary<HoconValue, HoconValue?> _shallow = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<HoconValue, HoconValue?> _full = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<HoconValue> _fullInProgress = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Nodes whose shallow resolution is under way; for a delayed merge, the index of the definition being resolved.</summary>
     private readonly Dictionary<HoconValue, int> _shallowInProgress = new(ReferenceEqualityComparer.Instance);
@@ -55,16 +61,16 @@ internal sealed class Resolver
             return value;
         }
 
-        if (_full.TryGetValue(value, out var done))
+        // One lookup finds a node resolved before, a node being resolved (a structural cycle) or a new one, marked as
+        // being resolved until it is done.
+        ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(_full, value, out var seen);
+        if (seen)
         {
-            return done;
+            return ReferenceEquals(known, InProgress) ? throw new StructuralCycleException() : known;
         }
 
-        if (!_fullInProgress.Add(value))
-        {
-            throw new StructuralCycleException();
-        }
-
+        known = InProgress;
+        var done = false;
         try
         {
             HoconValue? result;
@@ -94,11 +100,15 @@ internal sealed class Resolver
             }
 
             _full[value] = result;
+            done = true;
             return result;
         }
         finally
         {
-            _fullInProgress.Remove(value);
+            if (!done)
+            {
+                _full.Remove(value);
+            }
         }
     }
 
@@ -411,13 +421,13 @@ internal sealed class Resolver
             return firstSimple;
         }
 
-        var builder = new StringBuilder();
+        _text.Clear();
         foreach (var value in values)
         {
-            builder.Append(value?.ToString());
+            _text.Append(value?.ToString());
         }
 
-        return new HoconString(builder.ToString(), concatenation.OriginRef, quoted: true);
+        return new HoconString(_text.ToString(), concatenation.OriginRef, quoted: true);
     }
 
     private static HoconArray ConcatenateArrays(Concatenation concatenation, HoconValue?[] values, bool hasObject)
