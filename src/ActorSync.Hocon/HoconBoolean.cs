@@ -7,6 +7,9 @@ public sealed class HoconBoolean : HoconValue
     public HoconBoolean(bool value, HoconOrigin origin)
         : base(origin) => Value = value;
 
+    internal HoconBoolean(bool value, Internal.OriginRef origin)
+        : base(origin) => Value = value;
+
     /// <summary>The boolean.</summary>
     public bool Value { get; }
 

@@ -11,6 +11,11 @@ public sealed class HoconNull : HoconValue
     {
     }
 
+    internal HoconNull(Internal.OriginRef origin)
+        : base(origin)
+    {
+    }
+
     /// <summary>Returns <c>null</c>, as a concatenation renders it.</summary>
     public override string ToString() => "null";
 }

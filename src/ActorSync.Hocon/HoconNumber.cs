@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorSync.Hocon.Internal;
 
 namespace ActorSync.Hocon;
 
@@ -8,6 +9,10 @@ namespace ActorSync.Hocon;
 /// </summary>
 public sealed class HoconNumber : HoconValue
 {
+    // Like HoconString, a number from the source is a slice of it (at its origin) until its text is asked for.
+    private string? _text;
+    private readonly int _length;
+
     /// <summary>Creates a number from its JSON text.</summary>
     /// <exception cref="FormatException"><paramref name="text"/> is not a JSON number.</exception>
     public HoconNumber(string text, HoconOrigin origin)
@@ -25,11 +30,20 @@ public sealed class HoconNumber : HoconValue
         }
 
         // Only the text is kept; conversions parse it when asked, which costs less than storing every form.
-        Text = text;
+        _text = text;
     }
 
+    /// <summary>
+    /// The number of <paramref name="length"/> characters at <paramref name="origin"/> in its source text, which the
+    /// tokenizer has checked.
+    /// </summary>
+    internal HoconNumber(OriginRef origin, int length)
+        : base(origin) => _length = length;
+
+    // Two threads may both build the string; they build equal ones and either may be kept.
+
     /// <summary>The number as written in the source, e.g. <c>1e5</c> or <c>42.0</c>.</summary>
-    public string Text { get; }
+    public string Text => _text ??= Source!.Text.Substring(SourceOffset, _length);
 
     /// <summary>True when the number was written without fraction or exponent and fits in a <see cref="long"/>.</summary>
     public bool IsInteger => Text.AsSpan().IndexOfAny('.', 'e', 'E') < 0 && long.TryParse(Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);

@@ -9,10 +9,29 @@ namespace ActorSync.Hocon;
 /// </summary>
 public abstract class HoconValue
 {
-    private protected HoconValue(HoconOrigin origin) => Origin = origin;
+    // A value read by the parser stores the source text and its offset in it; its line and column are found when
+    // Origin is read. A value created with a HoconOrigin stores it boxed. See OriginRef.
+    private readonly object _where;
+    private readonly int _offset;
+
+    private protected HoconValue(HoconOrigin origin) => _where = origin;
+
+    private protected HoconValue(OriginRef origin)
+    {
+        _where = origin.Where;
+        _offset = origin.Offset;
+    }
 
     /// <summary>Where this value was written (for a value taken from an environment variable: where the substitution was).</summary>
-    public HoconOrigin Origin { get; }
+    public HoconOrigin Origin => _where is SourceText source ? source.OriginAt(_offset) : (HoconOrigin)_where;
+
+    /// <summary>The origin as stored, to give another value the same one without computing it.</summary>
+    internal OriginRef OriginRef => new(_where, _offset);
+
+    /// <summary>The source text this value was read from, if it was; <see cref="SourceOffset"/> is where.</summary>
+    private protected SourceText? Source => _where as SourceText;
+
+    private protected int SourceOffset => _offset;
 
     /// <summary>True for objects and arrays, false for strings, numbers, booleans and null.</summary>
     public bool IsContainer => this is HoconObject or HoconArray;

@@ -42,14 +42,41 @@ internal static class CharClass
         return text.Length > 0;
     }
 
+    /// <summary><see cref="AsciiClass"/>: a character that may appear in unquoted text.</summary>
+    public const byte Text = 0;
+
+    /// <summary><see cref="AsciiClass"/>: whitespace other than a newline.</summary>
+    public const byte Space = 1;
+
+    /// <summary><see cref="AsciiClass"/>: '\n'.</summary>
+    public const byte Newline = 2;
+
+    /// <summary><see cref="AsciiClass"/>: one of <see cref="Forbidden"/>.</summary>
+    public const byte ForbiddenChar = 3;
+
+    /// <summary><see cref="AsciiClass"/>: '/', which ends unquoted text only when it starts <c>//</c>.</summary>
+    public const byte Slash = 4;
+
+    /// <summary>
+    /// The class of each ASCII character, for the tokenizer's inner loops (a constant table the JIT reads without a
+    /// bounds check): 1 = <see cref="Space"/> (tab, VT, FF, CR, 0x1C-0x1F, space), 2 = '\n', 3 = <see cref="Forbidden"/>,
+    /// 4 = '/', 0 = anything else. <c>CharClassTests</c> checks it against <see cref="IsWhitespace"/> and <see cref="Forbidden"/>.
+    /// </summary>
+    public static ReadOnlySpan<byte> AsciiClass =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1, 1, 1, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1,
+        1, 3, 3, 3, 3, 0, 3, 0, 0, 0, 3, 3, 3, 0, 0, 4,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 3, 0, 3,
+        3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 0,
+        3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 3, 0, 0,
+    ];
+
     private static readonly bool[] ForbiddenTable = CreateForbiddenTable();
 
     public static bool IsForbidden(char c) => c < 128 && ForbiddenTable[c];
-
-    /// <summary>True for characters that end an unquoted run: forbidden, ASCII whitespace, '/' (maybe a comment) or non-ASCII.</summary>
-    public static bool MayEndUnquoted(char c) => c >= 128 || StopTable[c];
-
-    private static readonly bool[] StopTable = CreateStopTable();
 
     private static bool[] CreateForbiddenTable()
     {
@@ -57,17 +84,6 @@ internal static class CharClass
         foreach (var c in Forbidden)
         {
             table[c] = true;
-        }
-
-        return table;
-    }
-
-    private static bool[] CreateStopTable()
-    {
-        var table = CreateForbiddenTable();
-        for (var c = 0; c < 128; c++)
-        {
-            table[c] |= IsWhitespace((char)c) || c == '/';
         }
 
         return table;

@@ -30,7 +30,7 @@ internal static class Merging
                 return delayed;
             case HoconObject when existing is UnresolvedValue:
             case UnresolvedValue:
-                return new DelayedMerge([existing, value], value.Origin);
+                return new DelayedMerge([existing, value], value.OriginRef);
             default:
                 return value;
         }
@@ -39,7 +39,7 @@ internal static class Merging
     /// <summary>Resolve-time merge of two objects into a new one; neither input changes.</summary>
     public static HoconObject MergeObjects(HoconObject fallback, HoconObject top)
     {
-        var merged = new HoconObject(top.Origin, fallback.Count + top.Count);
+        var merged = new HoconObject(top.OriginRef, fallback.Count + top.Count);
         foreach (var (key, value) in fallback)
         {
             merged.Set(key, value);
@@ -74,7 +74,7 @@ internal static class Merging
         }
 
         indexed.Sort((a, b) => a.Index.CompareTo(b.Index));
-        var array = new HoconArray(value.Origin, indexed.Count);
+        var array = new HoconArray(value.OriginRef, indexed.Count);
         foreach (var (_, element) in indexed)
         {
             array.Add(element);
@@ -86,9 +86,9 @@ internal static class Merging
     private static HoconValue MergeValues(HoconValue below, HoconValue top) => top switch
     {
         HoconObject topObject when below is HoconObject belowObject => MergeObjects(belowObject, topObject),
-        HoconObject or UnresolvedValue when below is DelayedMerge delayed => new DelayedMerge([.. delayed.Stack, top], top.Origin),
-        HoconObject when below is UnresolvedValue => new DelayedMerge([below, top], top.Origin),
-        UnresolvedValue => new DelayedMerge([below, top], top.Origin),
+        HoconObject or UnresolvedValue when below is DelayedMerge delayed => new DelayedMerge([.. delayed.Stack, top], top.OriginRef),
+        HoconObject when below is UnresolvedValue => new DelayedMerge([below, top], top.OriginRef),
+        UnresolvedValue => new DelayedMerge([below, top], top.OriginRef),
         _ => top,
     };
 

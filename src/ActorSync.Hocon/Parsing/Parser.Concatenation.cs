@@ -11,39 +11,63 @@ internal sealed partial class Parser
     /// concatenation such as <c>5s</c> or <c>foo bar</c> costs one string; only objects, arrays and substitutions
     /// become pieces of their own.
     /// </summary>
-    private HoconValue ParseValue(Token first, LazyPath path)
+    private HoconValue ParseValue(Token first)
     {
         if (_json)
         {
-            return ParseSingleValue(first, path);
+            return ParseSingleValue(first);
         }
 
-        var pendingSimple = default(Token);
-        var hasPending = false;
-        HoconValue? single = null;
+        // Most values are one token followed by a newline, a comma or a closing brace: no concatenation to set up. A
+        // single simple value keeps its type (spec: "A single value is never converted to a string").
+        var simple = IsSimple(first);
+        var value = simple ? null : ParseSingleValue(first);
+        var next = Next();
+        if (!next.StartsValue)
+        {
+            PushBack(next);
+            return value ?? ParseSingleValue(first);
+        }
+
+        return ParseConcatenation(first, value, next);
+    }
+
+    /// <summary>
+    /// The rest of a concatenation: <paramref name="first"/> is its first token (already parsed into
+    /// <paramref name="firstValue"/> unless it is simple), <paramref name="second"/> the token after it.
+    /// </summary>
+    private HoconValue ParseConcatenation(Token first, HoconValue? firstValue, Token second)
+    {
+        var pendingSimple = first;
+        var hasPending = firstValue is null;
+        var single = firstValue;
         List<HoconValue>? pieces = null;
-        var runOrigin = default(HoconOrigin);
+
+        // The run of simple values being joined: its pieces lie next to each other in the source, so unless a quoted
+        // string (whose value differs from its source text) is among them, the run is a slice of the source and needs
+        // no builder.
+        var runOrigin = default(OriginRef);
         var runQuoted = false;
         var runActive = false;
-        var token = first;
+        var runBuilding = false;
+        var runStart = 0;
+        var runEnd = 0;
+        var token = second;
         while (true)
         {
+            if (token.HasSpaceBefore)
+            {
+                AppendSpace(token);
+            }
+
             if (IsSimple(token))
             {
-                if (!hasPending && !runActive && single is null && pieces is null)
-                {
-                    pendingSimple = token;
-                    hasPending = true;
-                }
-                else
-                {
-                    AppendToRun(token);
-                }
+                AppendToRun(token);
             }
             else
             {
                 FlushRun();
-                var piece = ParseSingleValue(token, path);
+                var piece = ParseSingleValue(token);
                 if (single is null && pieces is null)
                 {
                     single = piece;
@@ -55,34 +79,12 @@ internal sealed partial class Parser
                 }
             }
 
-            var next = Next();
-            if (next.Kind == TokenKind.Whitespace)
+            token = Next();
+            if (!token.StartsValue)
             {
-                var after = Next();
-                if (!after.StartsValue)
-                {
-                    PushBack(after);
-                    break;
-                }
-
-                AppendToRun(next);
-                token = after;
-            }
-            else if (next.StartsValue)
-            {
-                token = next;
-            }
-            else
-            {
-                PushBack(next);
+                PushBack(token);
                 break;
             }
-        }
-
-        if (hasPending)
-        {
-            // A single simple value keeps its type (spec: "A single value is never converted to a string").
-            return ParseSingleValue(pendingSimple, path);
         }
 
         if (single is not null && pieces is null && !runActive)
@@ -92,9 +94,7 @@ internal sealed partial class Parser
 
         if (single is null && pieces is null)
         {
-            var text = new HoconString(_run.ToString(), runOrigin, quoted: true);
-            _run.Clear();
-            return text;
+            return TakeRun(quoted: true);
         }
 
         FlushRun();
@@ -103,47 +103,97 @@ internal sealed partial class Parser
 
         void AppendToRun(Token piece)
         {
-            if (hasPending)
+            FlushPending();
+            StartRun(piece.Start, Where(piece));
+            if (piece.Kind == TokenKind.QuotedString)
             {
-                hasPending = false;
-                AppendToRun(pendingSimple);
+                runQuoted = true;
+                BeginBuilding();
+                if (piece.Value is { } value)
+                {
+                    _run.Append(value);
+                }
+                else
+                {
+                    _run.Append(_source, piece.ContentStart, piece.ContentLength);
+                }
             }
-
-            if (!runActive)
-            {
-                runActive = true;
-                runQuoted = false;
-                runOrigin = Origin(piece);
-            }
-
-            runQuoted |= piece.Kind == TokenKind.QuotedString;
-            if (piece.Value is not null)
-            {
-                _run.Append(piece.Value);
-            }
-            else
+            else if (runBuilding)
             {
                 _run.Append(_source, piece.Start, piece.Length);
             }
+
+            runEnd = piece.Start + piece.Length;
         }
 
-        // Whitespace alone keeps its unquoted mark: next to objects and arrays it is ignored.
-        void FlushRun()
+        // Whitespace between two values on a line is kept, as unquoted text.
+        void AppendSpace(Token before)
+        {
+            FlushPending();
+            var length = before.Start - before.SpaceStart;
+            StartRun(before.SpaceStart, new OriginRef(_tokens.SourceText, before.SpaceStart));
+            if (runBuilding)
+            {
+                _run.Append(_source, before.SpaceStart, length);
+            }
+
+            runEnd = before.Start;
+        }
+
+        void FlushPending()
         {
             if (hasPending)
             {
                 hasPending = false;
                 AppendToRun(pendingSimple);
             }
+        }
 
+        void StartRun(int start, OriginRef origin)
+        {
+            if (!runActive)
+            {
+                runActive = true;
+                runQuoted = false;
+                runBuilding = false;
+                runStart = start;
+                runEnd = start;
+                runOrigin = origin;
+            }
+        }
+
+        void BeginBuilding()
+        {
+            if (!runBuilding)
+            {
+                runBuilding = true;
+                _run.Append(_source, runStart, runEnd - runStart);
+            }
+        }
+
+        HoconString TakeRun(bool quoted)
+        {
+            runActive = false;
+            if (!runBuilding)
+            {
+                return new HoconString(runOrigin, runEnd - runStart, quoted);
+            }
+
+            var text = _run.ToString();
+            _run.Clear();
+            return new HoconString(text, runOrigin, quoted);
+        }
+
+        // Whitespace alone keeps its unquoted mark: next to objects and arrays it is ignored.
+        void FlushRun()
+        {
+            FlushPending();
             if (!runActive)
             {
                 return;
             }
 
-            var piece = new HoconString(_run.ToString(), runOrigin, runQuoted);
-            _run.Clear();
-            runActive = false;
+            var piece = TakeRun(runQuoted);
             if (single is null && pieces is null)
             {
                 single = piece;
@@ -159,17 +209,19 @@ internal sealed partial class Parser
     private static bool IsSimple(Token token) => token.Kind is TokenKind.QuotedString or TokenKind.UnquotedText or TokenKind.Number
         or TokenKind.True or TokenKind.False or TokenKind.Null;
 
-    private HoconValue ParseSingleValue(Token token, LazyPath path) => token.Kind switch
+    private HoconValue ParseSingleValue(Token token) => token.Kind switch
     {
-        TokenKind.OpenBrace => ParseObject(braced: true, path.Materialize(), Origin(token)),
-        TokenKind.OpenBracket => ParseArray(Origin(token)),
-        TokenKind.QuotedString => new HoconString(token.Value!, Origin(token), quoted: true),
-        TokenKind.UnquotedText => new HoconString(token.Text(_source), Origin(token), quoted: false),
-        TokenKind.Number => new HoconNumber(token.Text(_source), Origin(token), validated: true),
-        TokenKind.True => new HoconBoolean(true, Origin(token)),
-        TokenKind.False => new HoconBoolean(false, Origin(token)),
-        TokenKind.Null => new HoconNull(Origin(token)),
-        TokenKind.Substitution => new Substitution(token.Path!, token.Optional, _include.Prefix, Origin(token)),
+        TokenKind.OpenBrace => ParseObject(braced: true, Where(token)),
+        TokenKind.OpenBracket => ParseArray(Where(token)),
+        TokenKind.QuotedString => token.Value is { } value
+            ? new HoconString(value, Where(token), quoted: true)
+            : new HoconString(Where(token), token.ContentLength, quoted: true),
+        TokenKind.UnquotedText => new HoconString(Where(token), token.Length, quoted: false),
+        TokenKind.Number => new HoconNumber(Where(token), token.Length),
+        TokenKind.True => new HoconBoolean(true, Where(token)),
+        TokenKind.False => new HoconBoolean(false, Where(token)),
+        TokenKind.Null => new HoconNull(Where(token)),
+        TokenKind.Substitution => new Substitution(token.Path!, token.Optional, _include.Prefix, Where(token)),
         _ => throw Problem(token, $"expected a value, found {Describe(token)}"),
     };
 
@@ -179,7 +231,7 @@ internal sealed partial class Parser
     /// </summary>
     private HoconValue Concatenate(List<HoconValue> pieces)
     {
-        var origin = pieces[0].Origin;
+        var origin = pieces[0].OriginRef;
         if (pieces.Exists(piece => piece is Substitution))
         {
             return new Concatenation(pieces, origin);
@@ -222,10 +274,7 @@ internal sealed partial class Parser
             case (HoconObject, HoconObject):
                 return Merging.MergeInPlace(left, right);
             case (HoconArray leftArray, HoconArray rightArray):
-                foreach (var item in rightArray.Items)
-                {
-                    leftArray.Add(item);
-                }
+                leftArray.AddAll(rightArray);
 
                 return leftArray;
             case (HoconArray leftArray, HoconObject rightObject) when Merging.NumericObjectToArray(rightObject) is { } converted:

@@ -73,7 +73,7 @@ internal sealed partial class Parser
             throw Problem(token, $"expected a quoted file name after '{(opens == 0 ? "include" : "(")}', found {Describe(token)} (the name must be a single quoted string)");
         }
 
-        var name = token.Value!;
+        var name = token.Text(_source);
         var closed = 0;
         while (closed < opens)
         {

@@ -8,7 +8,7 @@ namespace ActorSync.Hocon.Parsing;
 /// whitespace between pieces is kept, whitespace before the first and after the last piece is dropped, and an empty
 /// key must be quoted (<c>a."".b</c> is fine, <c>a..b</c> is an error).
 /// </summary>
-internal struct PathBuilder(HoconOrigin origin)
+internal struct PathBuilder(OriginRef origin)
 {
     private List<string>? _keys;
     private StringBuilder? _current;
@@ -58,7 +58,7 @@ internal struct PathBuilder(HoconOrigin origin)
     {
         if (!_any)
         {
-            throw new HoconParseException(origin, $"expected {what}, found nothing");
+            throw new HoconParseException(origin.ToOrigin(), $"expected {what}, found nothing");
         }
 
         EndKey();
@@ -81,7 +81,7 @@ internal struct PathBuilder(HoconOrigin origin)
         if (_current.Length == 0 && !_currentQuoted)
         {
             throw new HoconParseException(
-                origin,
+                origin.ToOrigin(),
                 "a path expression has an empty key (a leading, trailing or doubled '.'); quote an empty key as \"\"");
         }
 
@@ -96,14 +96,15 @@ internal static class PathParser
 {
     public static string[] Parse(string expression, HoconOrigin origin)
     {
-        var builder = new PathBuilder(origin);
+        OriginRef where = origin;
+        var builder = new PathBuilder(where);
         var position = 0;
         while (position < expression.Length)
         {
             var c = expression[position];
             if (c == '"')
             {
-                builder.AddQuoted(Tokenizer.ReadQuoted(expression, ref position, origin));
+                builder.AddQuoted(Tokenizer.ReadQuoted(expression, ref position, where));
             }
             else if (CharClass.IsWhitespace(c))
             {

@@ -51,7 +51,7 @@ internal static class PropertiesParser
         {
             if (!target.TryGetValue(keys[i], out var existing) || existing is not HoconObject child)
             {
-                child = new HoconObject(value.Origin);
+                child = new HoconObject(value.OriginRef);
                 target.Set(keys[i], child);
             }
 

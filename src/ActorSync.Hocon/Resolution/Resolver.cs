@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using ActorSync.Hocon.Internal;
 
@@ -22,12 +23,17 @@ internal sealed class Resolver
     /// <summary>What a lookup returns when it ran into a cycle it could not break.</summary>
     private static readonly HoconValue Cycle = new HoconNull(new HoconOrigin("cycle", 0, 0));
 
+    /// <summary>What <see cref="Full"/> records for a node while resolving it: meeting it again is a structural cycle.</summary>
+    private static readonly HoconValue InProgress = new HoconNull(new HoconOrigin("in progress", 0, 0));
+
+    /// <summary>The text of a string concatenation being joined (joins do not nest, so one suffices).</summary>
+    private readonly StringBuilder _text = new();
+
     private readonly HoconValue _root;
     private readonly HoconResolveOptions _options;
     private IReadOnlyDictionary<string, string?>? _environment;
     private readonly Dictionary<HoconValue, HoconValue?> _shallow = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<HoconValue, HoconValue?> _full = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<HoconValue> _fullInProgress = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Nodes whose shallow resolution is under way; for a delayed merge, the index of the definition being resolved.</summary>
     private readonly Dictionary<HoconValue, int> _shallowInProgress = new(ReferenceEqualityComparer.Instance);
@@ -45,7 +51,7 @@ internal sealed class Resolver
     private IReadOnlyDictionary<string, string?>? Environment =>
         _options.UseEnvironment ? _environment ??= _options.Environment ?? ProcessEnvironment.Snapshot() : null;
 
-    public HoconValue ResolveRoot() => Full(_root) ?? new HoconObject(_root.Origin);
+    public HoconValue ResolveRoot() => Full(_root) ?? new HoconObject(_root.OriginRef);
 
     /// <summary>Resolves a node and everything below it; null when it is an undefined optional substitution.</summary>
     private HoconValue? Full(HoconValue value)
@@ -55,16 +61,16 @@ internal sealed class Resolver
             return value;
         }
 
-        if (_full.TryGetValue(value, out var done))
+        // One lookup finds a node resolved before, a node being resolved (a structural cycle) or a new one, marked as
+        // being resolved until it is done.
+        ref var known = ref CollectionsMarshal.GetValueRefOrAddDefault(_full, value, out var seen);
+        if (seen)
         {
-            return done;
+            return ReferenceEquals(known, InProgress) ? throw new StructuralCycleException() : known;
         }
 
-        if (!_fullInProgress.Add(value))
-        {
-            throw new StructuralCycleException();
-        }
-
+        known = InProgress;
+        var done = false;
         try
         {
             HoconValue? result;
@@ -94,22 +100,50 @@ internal sealed class Resolver
             }
 
             _full[value] = result;
+            done = true;
             return result;
         }
         finally
         {
-            _fullInProgress.Remove(value);
+            if (!done)
+            {
+                _full.Remove(value);
+            }
         }
     }
 
     private HoconObject FullObject(HoconObject obj)
     {
-        var resolved = new HoconObject(obj.Origin, obj.Count);
+        // Most fields are resolved already: copy the object and replace the values that change. A field whose value
+        // turns out undefined (an optional substitution) disappears, which the copy cannot do: build the object
+        // field by field then (Full remembers what it resolved, so nothing is resolved twice).
+        var resolved = obj.CopyForResolution();
+        for (var i = 0; i < obj.Count; i++)
+        {
+            if (obj.IsResolvedAt(i))
+            {
+                continue;
+            }
+
+            if (Full(obj.ValueAt(i)) is not { } value)
+            {
+                return FullObjectWithoutUndefined(obj);
+            }
+
+            resolved.SetAt(i, value);
+        }
+
+        return resolved;
+    }
+
+    private HoconObject FullObjectWithoutUndefined(HoconObject obj)
+    {
+        var resolved = new HoconObject(obj.OriginRef, obj.Count);
         foreach (var (key, child) in obj)
         {
             if (Full(child) is { } value)
             {
-                resolved.Set(key, value);
+                resolved.Add(key, value);
             }
         }
 
@@ -118,10 +152,14 @@ internal sealed class Resolver
 
     private HoconArray FullArray(HoconArray array)
     {
-        var resolved = new HoconArray(array.Origin, array.Count);
-        foreach (var element in array.Items)
+        var resolved = new HoconArray(array.OriginRef, array.Count);
+        for (var i = 0; i < array.Count; i++)
         {
-            if (Full(element) is { } value)
+            if (array.IsResolvedAt(i))
+            {
+                resolved.AddFrom(array, i);
+            }
+            else if (Full(array.ValueAt(i)) is { } value)
             {
                 resolved.Add(value);
             }
@@ -383,18 +421,18 @@ internal sealed class Resolver
             return firstSimple;
         }
 
-        var builder = new StringBuilder();
+        _text.Clear();
         foreach (var value in values)
         {
-            builder.Append(value?.ToString());
+            _text.Append(value?.ToString());
         }
 
-        return new HoconString(builder.ToString(), concatenation.Origin);
+        return new HoconString(_text.ToString(), concatenation.OriginRef, quoted: true);
     }
 
     private static HoconArray ConcatenateArrays(Concatenation concatenation, HoconValue?[] values, bool hasObject)
     {
-        var result = new HoconArray(concatenation.Origin);
+        var result = new HoconArray(concatenation.OriginRef);
         foreach (var value in values)
         {
             var array = value switch
@@ -407,10 +445,7 @@ internal sealed class Resolver
             };
             if (array is not null)
             {
-                foreach (var item in array.Items)
-                {
-                    result.Add(item);
-                }
+                result.AddAll(array);
             }
         }
 

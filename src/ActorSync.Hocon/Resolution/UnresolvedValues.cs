@@ -1,7 +1,9 @@
+using ActorSync.Hocon.Internal;
+
 namespace ActorSync.Hocon.Resolution;
 
 /// <summary>A value that only resolution can finish: a substitution, a concatenation holding one, or a delayed merge.</summary>
-internal abstract class UnresolvedValue(HoconOrigin origin) : HoconValue(origin)
+internal abstract class UnresolvedValue(OriginRef origin) : HoconValue(origin)
 {
     internal override bool IsResolved => false;
 }
@@ -10,7 +12,7 @@ internal abstract class UnresolvedValue(HoconOrigin origin) : HoconValue(origin)
 /// <c>${path}</c> or <c>${?path}</c>. <see cref="Prefix"/> is the include point of the file it was written in: the path is
 /// looked up under the prefix first, then from the root (spec, "Include semantics: substitution").
 /// </summary>
-internal sealed class Substitution(string[] path, bool optional, string[]? prefix, HoconOrigin origin) : UnresolvedValue(origin)
+internal sealed class Substitution(string[] path, bool optional, string[]? prefix, OriginRef origin) : UnresolvedValue(origin)
 {
     public string[] Path { get; } = path;
 
@@ -25,7 +27,7 @@ internal sealed class Substitution(string[] path, bool optional, string[]? prefi
 /// A value concatenation with at least one substitution: its type (string, array or object) is known only once the
 /// substitutions are. Whitespace between the pieces is kept as unquoted strings.
 /// </summary>
-internal sealed class Concatenation(List<HoconValue> pieces, HoconOrigin origin) : UnresolvedValue(origin)
+internal sealed class Concatenation(List<HoconValue> pieces, OriginRef origin) : UnresolvedValue(origin)
 {
     public List<HoconValue> Pieces { get; } = pieces;
 }
@@ -36,7 +38,7 @@ internal sealed class Concatenation(List<HoconValue> pieces, HoconOrigin origin)
 /// self-reference resolved while element <c>i</c> is being resolved sees elements <c>0..i-1</c> only (spec,
 /// "Self-Referential Substitutions": "look back in the merge stack").
 /// </summary>
-internal sealed class DelayedMerge(List<HoconValue> stack, HoconOrigin origin) : UnresolvedValue(origin)
+internal sealed class DelayedMerge(List<HoconValue> stack, OriginRef origin) : UnresolvedValue(origin)
 {
     public List<HoconValue> Stack { get; } = stack;
 }

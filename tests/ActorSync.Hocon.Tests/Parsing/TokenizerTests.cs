@@ -4,6 +4,9 @@ namespace ActorSync.Hocon.Tests.Parsing;
 
 public sealed class TokenizerTests
 {
+    /// <summary>Whitespace is no token of its own; the list shows a token's <see cref="Token.SpaceStart"/> as this pseudo-kind.</summary>
+    private const TokenKind Space = (TokenKind)255;
+
     private static List<(TokenKind Kind, string Text)> Tokens(string text, bool json = false)
     {
         var tokenizer = new Tokenizer(text, "test.conf", json);
@@ -16,6 +19,11 @@ public sealed class TokenizerTests
                 return tokens;
             }
 
+            if (token.HasSpaceBefore)
+            {
+                tokens.Add((Space, text[token.SpaceStart..token.Start]));
+            }
+
             tokens.Add((token.Kind, token.Kind == TokenKind.Substitution ? string.Join("|", token.Path!) + (token.Optional ? "?" : "") : token.Text(text)));
         }
     }
@@ -26,7 +34,7 @@ public sealed class TokenizerTests
     public void Comments_are_dropped_but_the_newline_after_them_stays()
     {
         Assert.Equal(
-            [(TokenKind.UnquotedText, "a"), (TokenKind.Whitespace, " "), (TokenKind.Newline, "\n"), (TokenKind.Newline, "\n"), (TokenKind.QuotedString, "# not // a comment")],
+            [(TokenKind.UnquotedText, "a"), (TokenKind.Newline, "\n"), (TokenKind.Newline, "\n"), (TokenKind.QuotedString, "# not // a comment")],
             Tokens("a // one\n# two\n\"# not // a comment\""));
     }
 
@@ -90,7 +98,7 @@ public sealed class TokenizerTests
     [InlineData('\r')]
     public void Unicode_separators_and_the_bom_are_whitespace(char space)
     {
-        Assert.Equal([(TokenKind.UnquotedText, "a"), (TokenKind.Whitespace, space.ToString()), (TokenKind.UnquotedText, "b")], Tokens($"a{space}b"));
+        Assert.Equal([(TokenKind.UnquotedText, "a"), (Space, space.ToString()), (TokenKind.UnquotedText, "b")], Tokens($"a{space}b"));
     }
 
     [Fact]
@@ -148,7 +156,7 @@ public sealed class TokenizerTests
     {
         var tokenizer = new Tokenizer("a {\n  b = \"\"\"x\ny\"\"\" c", "f", json: false);
         var tokens = Enumerable.Range(0, 12).Select(_ => tokenizer.Next()).Where(t => t.Kind is TokenKind.UnquotedText or TokenKind.QuotedString).ToList();
-        Assert.Equal([(1, 1), (2, 3), (2, 7), (3, 6)], tokens.Select(t => (t.Line, t.Column)));
+        Assert.Equal([(1, 1), (2, 3), (2, 7), (3, 6)], tokens.Select(t => (tokenizer.Origin(t).Line, tokenizer.Origin(t).Column)));
     }
 
     [Theory]
