@@ -53,14 +53,14 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
             """);
         await ExecuteAsync(appOnTarget, "CREATE TABLE orders (id bigint PRIMARY KEY, customer text NOT NULL, total numeric(12,2))");
 
-        // docs/security.md, "Grants": the source database ...
+        // docs/security.md, "Grants": the source database, with the schema created for ActorSync by an administrator ...
         await ExecuteAsync(_sourceAdmin, $"""
-            GRANT CREATE ON DATABASE {SourceDatabase} TO {SyncRole};
+            CREATE SCHEMA actorsync AUTHORIZATION {SyncRole};
             GRANT SELECT, TRIGGER ON public.orders, public.items TO {SyncRole};
             GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.items_copy TO {SyncRole};
             """);
 
-        // ... and the target database.
+        // ... and the target database, where ActorSync may create its schema itself.
         await ExecuteAsync(_targetAdmin, $"""
             GRANT CREATE ON DATABASE {TargetDatabase} TO {SyncRole};
             GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON public.orders TO {SyncRole};
