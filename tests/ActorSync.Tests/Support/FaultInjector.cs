@@ -127,8 +127,7 @@ public sealed class FaultInjector(
     private async Task LockTargetAsync(int number, int offset)
     {
         var sync = syncs[_random.Next(syncs.Count)];
-        workload.TruncateAllowed = false;
-        try
+        using (await workload.HoldTruncatesAsync())
         {
             await using var connection = await sync.Target.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
@@ -145,10 +144,6 @@ public sealed class FaultInjector(
                 line => IsFailing(line, sync.Name) && (line.Contains("55P03", StringComparison.Ordinal) || line.Contains("57014", StringComparison.Ordinal)));
             await transaction.RollbackAsync();
         }
-        finally
-        {
-            workload.TruncateAllowed = true;
-        }
 
         await ExpectAsync(number, FaultKind.LockTarget, offset, line => line.Contains($"Sync {sync.Name}: recovered", StringComparison.Ordinal));
     }
@@ -159,16 +154,18 @@ public sealed class FaultInjector(
         var constraint = $"torture_forbidden_{number}";
         var note = $"forbidden {number}";
         await ExecuteAsync(sync.Target, $"ALTER TABLE {Quoted(sync.TargetTable)} ADD CONSTRAINT {constraint} CHECK (note IS DISTINCT FROM {Literal.Quote(note)}) NOT VALID");
-        workload.TruncateAllowed = false;
-        try
+        using (await workload.HoldTruncatesAsync())
         {
-            await sync.InsertMarkerRowAsync(1_000_000 + number, note);
-            offset = await ExpectAsync(number, FaultKind.ViolateConstraint, offset, line => IsFailing(line, sync.Name) && line.Contains("23514", StringComparison.Ordinal));
-        }
-        finally
-        {
-            await ExecuteAsync(sync.Target, $"ALTER TABLE {Quoted(sync.TargetTable)} DROP CONSTRAINT {constraint}");
-            workload.TruncateAllowed = true;
+            try
+            {
+                // The row must reach the target to violate: no TRUNCATE may take it away first.
+                await sync.InsertMarkerRowAsync(1_000_000 + number, note);
+                offset = await ExpectAsync(number, FaultKind.ViolateConstraint, offset, line => IsFailing(line, sync.Name) && line.Contains("23514", StringComparison.Ordinal));
+            }
+            finally
+            {
+                await ExecuteAsync(sync.Target, $"ALTER TABLE {Quoted(sync.TargetTable)} DROP CONSTRAINT {constraint}");
+            }
         }
 
         await ExpectAsync(number, FaultKind.ViolateConstraint, offset, line => line.Contains($"Sync {sync.Name}: recovered", StringComparison.Ordinal));

@@ -24,7 +24,8 @@ public sealed class RandomWorkload(NpgsqlDataSource source, TortureSettings sett
     private static readonly string[] Regions = ["north", "south", "ëast", "West"];
 
     private readonly ConcurrentQueue<string> _unexpected = new();
-    private volatile bool _truncateAllowed = true;
+    private volatile bool _truncateHeld;
+    private int _mayTruncate;
 
     /// <summary>The source tables written: name and whether the key is (region, id) rather than id.</summary>
     public static readonly (string Name, bool Composite)[] Tables = [("t_same", false), ("t_cross", false), ("t_comp", true)];
@@ -37,11 +38,19 @@ public sealed class RandomWorkload(NpgsqlDataSource source, TortureSettings sett
         ? "region text NOT NULL, id bigint NOT NULL, grp int NOT NULL, note text, amount numeric(14,2), tags text[], doc jsonb, payload bytea, at timestamptz, PRIMARY KEY (region, id)"
         : "id bigint PRIMARY KEY, grp int NOT NULL, note text, amount numeric(14,2), tags text[], doc jsonb, payload bytea, at timestamptz";
 
-    /// <summary>Holds TRUNCATE back while a fault needs a row to stay where it put it.</summary>
-    public bool TruncateAllowed
+    /// <summary>
+    /// Holds TRUNCATE back, once every transaction that may still truncate has ended, until the result is disposed: a
+    /// fault that puts a row in place for the service to trip over needs it to stay there.
+    /// </summary>
+    public async Task<IDisposable> HoldTruncatesAsync()
     {
-        get => _truncateAllowed;
-        set => _truncateAllowed = value;
+        _truncateHeld = true;
+        while (Volatile.Read(ref _mayTruncate) > 0)
+        {
+            await Task.Delay(10);
+        }
+
+        return new TruncateHold(this);
     }
 
     /// <summary>Fills every table with some rows before ActorSync starts, so its snapshot has work.</summary>
@@ -67,7 +76,19 @@ public sealed class RandomWorkload(NpgsqlDataSource source, TortureSettings sett
         var random = new Random(unchecked((settings.Seed * 31) + writer));
         while (!stop.IsCancellationRequested)
         {
-            var transaction = new WriterTransaction(random, settings, writer, TruncateAllowed);
+            // Registered before the hold is looked at again, so HoldTruncatesAsync either sees this one or is seen by it.
+            var mayTruncate = false;
+            if (!_truncateHeld)
+            {
+                Interlocked.Increment(ref _mayTruncate);
+                mayTruncate = !_truncateHeld;
+                if (!mayTruncate)
+                {
+                    Interlocked.Decrement(ref _mayTruncate);
+                }
+            }
+
+            var transaction = new WriterTransaction(random, settings, writer, mayTruncate);
             try
             {
                 await using var connection = await source.OpenConnectionAsync(CancellationToken.None);
@@ -93,7 +114,19 @@ public sealed class RandomWorkload(NpgsqlDataSource source, TortureSettings sett
                 figures.Add("tx.unexpected-error");
                 await Task.Delay(100, CancellationToken.None);
             }
+            finally
+            {
+                if (mayTruncate)
+                {
+                    Interlocked.Decrement(ref _mayTruncate);
+                }
+            }
         }
+    }
+
+    private sealed class TruncateHold(RandomWorkload workload) : IDisposable
+    {
+        public void Dispose() => workload._truncateHeld = false;
     }
 
     private static bool IsFault(Exception error) => error switch
