@@ -50,7 +50,7 @@ public sealed class TortureTests(ITestOutputHelper output)
                 "{ name = filtered, source = \"main:public.t_cross\", target = \"other:public.t_cross_filtered\", columns = [id, grp, note], where = \"grp % 3 <> 0\" }",
                 "{ name = composite, source = \"main:public.t_comp\", target = \"other:public.t_comp\" }",
             ],
-            "defaults { apply-timeout = 2s, batch-size = 5000 }");
+            "defaults { apply-timeout = 2s, batch-size = 5000 }\n  admin { enabled = true, url = \"http://127.0.0.1:0\" }");
 
         await using var service = ServiceUnderTest.Start("run", "--config", config.Path);
         try

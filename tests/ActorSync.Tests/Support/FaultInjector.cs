@@ -10,7 +10,7 @@ public enum FaultKind
     /// <summary><c>pg_terminate_backend</c> of ActorSync's connections (listener, read or write pools, or all).</summary>
     TerminateConnections,
 
-    /// <summary>The ActorSync process killed with SIGKILL and started again.</summary>
+    /// <summary>The ActorSync process killed with SIGKILL and started again; half the time just after a resync was asked for.</summary>
     KillProcess,
 
     /// <summary>The PostgreSQL server restarted in fast mode.</summary>
@@ -76,6 +76,7 @@ public sealed class FaultInjector(
                 await TerminateAsync(number, offset);
                 break;
             case FaultKind.KillProcess:
+                await MaybeResyncAsync();
                 var exitCode = await service.KillAndRestartAsync();
                 if (exitCode == 0)
                 {
@@ -106,6 +107,21 @@ public sealed class FaultInjector(
         }
 
         log($"fault {number}: {kind} ({clock.Elapsed.TotalSeconds:0.0} s)");
+    }
+
+    /// <summary>Half the time, a resync of a random sync just before the kill: the kill may land in its copy, which must resume.</summary>
+    private async Task MaybeResyncAsync()
+    {
+        if (_random.Next(2) == 0 || service.AdminUrl is not { } admin)
+        {
+            return;
+        }
+
+        var sync = syncs[_random.Next(syncs.Count)];
+        using var client = new HttpClient { BaseAddress = admin };
+        using var response = await client.PostAsync($"syncs/{sync.Name}/resync", null);
+        figures.Add("fault.KillProcess.after-resync");
+        await Task.Delay(_random.Next(0, 500));
     }
 
     private async Task TerminateAsync(int number, int offset)

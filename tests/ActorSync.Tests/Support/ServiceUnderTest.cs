@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace ActorSync.Tests.Support;
 
@@ -6,7 +7,7 @@ namespace ActorSync.Tests.Support;
 /// <c>actorsync run</c> as a child process that a test may SIGKILL and start again: <see cref="Log"/> is the output of
 /// every incarnation in order, so a test can look for what the service said after a given point (an offset into it).
 /// </summary>
-public sealed class ServiceUnderTest : IAsyncDisposable
+public sealed partial class ServiceUnderTest : IAsyncDisposable
 {
     private readonly string[] _arguments;
     private readonly List<ActorSyncProcess> _incarnations = [];
@@ -18,6 +19,9 @@ public sealed class ServiceUnderTest : IAsyncDisposable
 
     /// <summary>How many processes were started.</summary>
     public int Incarnations => _incarnations.Count;
+
+    /// <summary>The admin endpoint of the running process, once it has said where it listens (admin.url with port 0).</summary>
+    public Uri? AdminUrl => ListeningLine().Match(Current.Output) is { Success: true } match ? new Uri(match.Groups[1].Value + "/") : null;
 
     /// <summary>Everything every incarnation printed, stdout and stderr.</summary>
     public string Log => string.Concat(_incarnations.Select(p => p.Output));
@@ -82,4 +86,7 @@ public sealed class ServiceUnderTest : IAsyncDisposable
             await process.DisposeAsync();
         }
     }
+
+    [GeneratedRegex(@"Admin endpoint listening on (http://[^;,\s]+)")]
+    private static partial Regex ListeningLine();
 }
