@@ -134,6 +134,40 @@ public sealed partial class AdminEndpointSecurityTests(PostgresDatabaseFixture d
         await run.WaitForExitAsync(TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Without_a_token_a_command_sent_from_a_web_page_is_refused_even_on_loopback()
+    {
+        // Loopback alone does not keep browsers out: any page open on this machine may POST to 127.0.0.1 (a "simple"
+        // cross-origin request, sent without a CORS preflight), and a resync of a large table is a denial of service.
+        await database.ExecuteAsync("CREATE TABLE IF NOT EXISTS browsed (id int PRIMARY KEY)");
+        using var config = ConfigFile.Write(
+            new Dictionary<string, string> { ["src"] = database.ConnectionString },
+            ["{ name = browsed, source = \"src:public.browsed\", target = \"src:public.browsed_copy\", create-target = true }"],
+            "admin { enabled = true, url = \"http://127.0.0.1:0\" }");
+        await using var run = ActorSyncProcess.Start(["run", "--config", config.Path]);
+        await run.WaitForOutputAsync("Sync browsed: caught up", TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = new Uri(ListeningLine().Match(run.Output).Groups[1].Value + "/") };
+
+        foreach (var origin in new[] { "https://evil.example", "null", client.BaseAddress.GetLeftPart(UriPartial.Authority) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "syncs/browsed/pause");
+            request.Headers.Add("Origin", origin);
+            using var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"a command from a page of {origin} was answered {(int)response.StatusCode}");
+        }
+
+        using (var status = await client.GetAsync("status/browsed"))
+        {
+            Assert.Equal(SyncStates.Idle, JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement.GetProperty("state").GetString());
+        }
+
+        // The CLI (no Origin) still may.
+        var (exitCode, output) = await CliRun.InvokeAsync("pause", "browsed", "--url", client.BaseAddress.ToString());
+        Assert.True(exitCode == ExitCodes.Ok, output);
+        run.Terminate();
+        await run.WaitForExitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>The machine's own addresses that are not loopback (where a wildcard bind would also answer).</summary>
     private static IEnumerable<IPAddress> OtherAddresses() => NetworkInterface.GetAllNetworkInterfaces()
         .Where(i => i.OperationalStatus == OperationalStatus.Up)
