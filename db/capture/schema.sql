@@ -1,5 +1,13 @@
 -- ActorSync capture, once per source database: the schema and the registry of syncs. Idempotent.
-CREATE SCHEMA IF NOT EXISTS actorsync;
+-- An administrator may create the schema for ActorSync (CREATE SCHEMA actorsync AUTHORIZATION <sync role>), so the sync
+-- role needs no CREATE privilege on the database: CREATE SCHEMA IF NOT EXISTS would ask for it even when the schema exists.
+DO {{tag}}
+BEGIN
+    IF pg_catalog.to_regnamespace('actorsync') IS NULL THEN
+        CREATE SCHEMA actorsync;
+    END IF;
+END
+{{tag}};
 COMMENT ON SCHEMA actorsync IS 'ActorSync: capture and state. Remove with `actorsync uninstall`, not by hand.';
 CREATE TABLE IF NOT EXISTS actorsync.syncs (
     sync_name     text PRIMARY KEY,

@@ -5,7 +5,8 @@
 -- exclusively while the replicator waits. A writer that cannot take it shared sends the wake-up; one that can keeps
 -- it until its transaction ends, so the replicator cannot go idle before that transaction's changes are visible.
 -- A busy replicator keeps polling its delta, so nothing is missed either way.
-CREATE OR REPLACE FUNCTION {{function}}() RETURNS trigger LANGUAGE plpgsql AS {{tag}}
+-- SECURITY DEFINER with schema-qualified names only, as in row.sql.
+CREATE OR REPLACE FUNCTION {{function}}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS {{tag}}
 BEGIN
     IF NOT pg_catalog.pg_try_advisory_xact_lock_shared({{lock_class}}, {{lock_key}}) THEN
         PERFORM pg_catalog.pg_notify('actorsync', {{sync_literal}});

@@ -1,6 +1,13 @@
 -- ActorSync state in a target database: one row per sync and the snapshot's progress per key range. Idempotent.
 -- Both live beside the data they describe, so a range's rows and its checkpoint commit together.
-CREATE SCHEMA IF NOT EXISTS actorsync;
+-- As in capture/schema.sql: a schema created for ActorSync by an administrator needs no CREATE privilege on the database.
+DO {{tag}}
+BEGIN
+    IF pg_catalog.to_regnamespace('actorsync') IS NULL THEN
+        CREATE SCHEMA actorsync;
+    END IF;
+END
+{{tag}};
 COMMENT ON SCHEMA actorsync IS 'ActorSync: capture and state. Remove with `actorsync uninstall`, not by hand.';
 CREATE TABLE IF NOT EXISTS actorsync.sync_state (
     sync_name           text PRIMARY KEY,

@@ -10,9 +10,10 @@ namespace ActorSync.Admin;
 
 /// <summary>
 /// Who may pause, resume and resync (issue 7). With <c>admin.token</c> configured: a request carrying
-/// <c>Authorization: Bearer &lt;token&gt;</c>, compared in constant time. Without one: anybody, but only while the
-/// endpoint listens on loopback addresses alone; bound to any other address it refuses every command (403), because
-/// anyone on the network could send them.
+/// <c>Authorization: Bearer &lt;token&gt;</c>, compared in constant time. Without one: any local program, but only while
+/// the endpoint listens on loopback addresses alone; bound to any other address it refuses every command (403), because
+/// anyone on the network could send them. Even on loopback a request from a web page (it carries <c>Origin</c>) is refused
+/// without a token: any page open in a browser on the machine may POST to 127.0.0.1 without a CORS preflight (issue 9).
 /// </summary>
 public sealed class AdminAccess
 {
@@ -37,11 +38,19 @@ public sealed class AdminAccess
                 : new AccessVerdict(StatusCodes.Status401Unauthorized, "a valid bearer token is required (Authorization: Bearer <admin.token>)");
         }
 
-        return ListensOnLoopbackOnly()
+        if (!ListensOnLoopbackOnly())
+        {
+            return new AccessVerdict(
+                StatusCodes.Status403Forbidden,
+                "commands are refused: the admin endpoint listens on a non-loopback address and no admin.token is configured");
+        }
+
+        // Browsers send Origin with every POST, same-origin or not; the CLI, curl and scripts do not.
+        return request.Headers.Origin.Count == 0
             ? AccessVerdict.Allowed
             : new AccessVerdict(
                 StatusCodes.Status403Forbidden,
-                "commands are refused: the admin endpoint listens on a non-loopback address and no admin.token is configured");
+                "commands from a web page are refused unless admin.token is configured (any page open on this machine could send them)");
     }
 
     /// <summary>

@@ -146,9 +146,11 @@ internal static class ActorSyncOptionsBinder
             var readers = new List<Reader>();
             foreach (var entry in entries)
             {
-                if (entry.Value is not null || !entry.GetChildren().Any())
+                // An empty object arrives as a null value without children: main { connection-string = ${?UNSET} } is such an
+                // object, and its missing settings are what to report (issue 9), not "expected an object".
+                if (entry.Value is not null)
                 {
-                    context.Add(entry.Path, entry.Value is null ? "expected an object, found an empty value" : $"expected an object, found '{entry.Value}'");
+                    context.Add(entry.Path, $"expected an object, found '{entry.Value}'");
                     continue;
                 }
 

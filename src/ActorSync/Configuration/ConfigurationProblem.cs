@@ -9,6 +9,12 @@ namespace ActorSync.Configuration;
 /// </summary>
 public sealed record ConfigurationProblem(string Location, string Setting, string Message)
 {
+    /// <summary>
+    /// What is wrong. A message may quote the value at fault ("found '...'"), and a connection string written where an
+    /// object belongs is such a value: its password is masked here, once for every command and the exception (issue 9).
+    /// </summary>
+    public string Message { get; init; } = SecretMasker.MaskText(Message);
+
     /// <summary>The origin behind <see cref="Location"/> when it is known; problems are listed in this order.</summary>
     public HoconOrigin? Origin { get; init; }
 

@@ -47,6 +47,11 @@ public static class ActorSyncHost
             options.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
         });
         logging.AddFilter("Npgsql", LogLevel.Warning);
+
+        // When a connection dies under an open transaction (restarted server, terminated backend), Npgsql logs its failed
+        // rollback at Error with a stack trace. The failure itself is already reported, in one line, by the actor whose
+        // work it broke, and the server drops a dead session's transaction anyway (issue 9).
+        logging.AddFilter("Npgsql.Transaction", LogLevel.Critical);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         return logging;
