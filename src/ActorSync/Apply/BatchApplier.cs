@@ -32,6 +32,8 @@ public static class BatchApplier
                 return BatchResult.Nothing;
             }
 
+            await PrepareLargeBatchAsync(plan, source, sourceTransaction, batch, cancellationToken);
+
             await using var targetTransaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             await SetTimeoutsAsync(target, targetTransaction, applyTimeout, cancellationToken);
             if (batch.Truncate)
@@ -54,6 +56,11 @@ public static class BatchApplier
                     await ExecuteAsync(target, targetTransaction, plan.TruncateStageKeysSql, null, cancellationToken);
                     await CopyStreamer.StreamAsync(
                         source, plan.CopyKeysOutSql(batch.MaxSeq), target, plan.CopyKeysInSql, plan.BinaryCopy, null, cancellationToken);
+                    if (batch.Rows >= LargeBatchRows)
+                    {
+                        await ExecuteAsync(target, targetTransaction, plan.AnalyzeStageKeysSql, null, cancellationToken);
+                    }
+
                     removed = await ExecuteAsync(target, targetTransaction, plan.DeleteByStageKeysSql, null, cancellationToken);
                 }
 
@@ -93,6 +100,8 @@ public static class BatchApplier
             return BatchResult.Nothing;
         }
 
+        await PrepareLargeBatchAsync(plan, connection, transaction, batch, cancellationToken);
+
         await SetTimeoutsAsync(connection, transaction, applyTimeout, cancellationToken);
         long upserted = 0, deleted = 0;
         if (batch.Truncate)
@@ -112,6 +121,39 @@ public static class BatchApplier
 
     /// <summary>Batches of at most this many changes pass their keys as parameters instead of through the stage table.</summary>
     public const int SmallBatchRows = 10_000;
+
+    /// <summary>From this many changes on, a batch refreshes the delta's statistics and gets more memory for its joins.</summary>
+    public const int LargeBatchRows = 50_000;
+
+    /// <summary>
+    /// A delta that filled up since autovacuum last looked has no statistics, and the planner then guesses 200 distinct
+    /// keys: for a batch of a million it chose a nested loop of a million index probes, 2.9 s where a hash join takes
+    /// 0.9 s (measured with the 1,000,000-row bulk bench). So a large batch analyzes the delta first (a sample: tens of
+    /// milliseconds), and raises work_mem for its own transaction so the hash of its keys stays in memory. ANALYZE waits
+    /// for no one: if autovacuum holds the delta, the batch goes on with the statistics it has.
+    /// </summary>
+    private static async Task PrepareLargeBatchAsync(
+        SyncPlan plan, NpgsqlConnection connection, NpgsqlTransaction transaction, DeltaBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Rows < LargeBatchRows)
+        {
+            return;
+        }
+
+        await ExecuteAsync(connection, transaction, "SELECT set_config('work_mem', '64MB', true)", null, cancellationToken);
+        await transaction.SaveAsync("actorsync_analyze", cancellationToken);
+        try
+        {
+            await ExecuteAsync(connection, transaction, "SELECT set_config('lock_timeout', '100ms', true)", null, cancellationToken);
+            await ExecuteAsync(connection, transaction, plan.AnalyzeDeltaSql, null, cancellationToken);
+            await transaction.ReleaseAsync("actorsync_analyze", cancellationToken);
+            await ExecuteAsync(connection, transaction, "SET LOCAL lock_timeout TO DEFAULT", null, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            await transaction.RollbackAsync("actorsync_analyze", cancellationToken);
+        }
+    }
 
     private static async Task<string[][]> ReadKeysAsync(
         SyncPlan plan, NpgsqlConnection source, NpgsqlTransaction transaction, long maxSeq, CancellationToken cancellationToken)

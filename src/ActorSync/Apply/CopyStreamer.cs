@@ -32,11 +32,11 @@ public static class CopyStreamer
             await using var output = await source.BeginRawBinaryCopyAsync(copyOut, cancellationToken);
             await using var input = await target.BeginRawBinaryCopyAsync(copyIn, cancellationToken);
             var buffer = new byte[BufferSize];
-            int read;
-            while ((read = await output.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
+            int filled;
+            while ((filled = await FillAsync(output, buffer, cancellationToken)) > 0)
             {
-                counter.Feed(buffer.AsSpan(0, read));
-                await input.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                counter.Feed(buffer.AsSpan(0, filled));
+                await input.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
                 Report();
             }
         }
@@ -59,5 +59,21 @@ public static class CopyStreamer
         }
 
         return counter.Rows;
+    }
+
+    /// <summary>
+    /// Reads until the buffer is full or the COPY ends. The server sends a COPY message per row, and a read returns at
+    /// most what is left of one message, so reading once per write would cost a round of calls on both streams per row.
+    /// </summary>
+    private static async ValueTask<int> FillAsync(Stream output, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length && (read = await output.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+        {
+            filled += read;
+        }
+
+        return filled;
     }
 }

@@ -220,6 +220,12 @@ public sealed class SyncPlan
 
     public string TruncateStageKeysSql => $"TRUNCATE {StageKeysTable}";
 
+    /// <summary>Fresh statistics of the delta, so a large batch's joins are planned for its real size.</summary>
+    public string AnalyzeDeltaSql => $"ANALYZE {DeltaTable}";
+
+    /// <summary>Fresh statistics of the stage of keys once a large batch's keys are in it.</summary>
+    public string AnalyzeStageKeysSql => $"ANALYZE {StageKeysTable}";
+
     /// <summary>Replace mode: deletes every target row whose key is in the batch.</summary>
     public string DeleteByStageKeysSql => $"DELETE FROM {TargetTable} t USING {StageKeysTable} s WHERE {KeyJoin("t", "s")}";
 

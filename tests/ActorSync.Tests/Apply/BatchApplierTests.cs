@@ -213,6 +213,36 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
         await TableFingerprint.AssertEqualAsync(driver.Source, "pair_src", driver.Target, "pair_tgt", "a, b");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_large_batch_plans_with_fresh_statistics_and_waits_for_no_lock_to_get_them(bool sameDatabase)
+    {
+        var (driver, source, target) = await SetUpAsync($"large_{(sameDatabase ? "s" : "x")}", sameDatabase, CaptureMode.Row, batchSize: 200_000);
+        await Source.ExecuteAsync($"INSERT INTO {source} SELECT g, 'v' || g FROM generate_series(1, {BatchApplier.LargeBatchRows + 1000}) g");
+        await driver.DrainAsync();
+        var analyzed = $"SELECT analyze_count FROM pg_stat_user_tables WHERE relid = '{driver.Plan.DeltaTable}'::regclass";
+        await Eventually.AssertAsync(async () => Assert.True(await Scalar<long>(driver.Source, analyzed) >= 1, "the delta was analyzed"));
+        var before = await Scalar<long>(driver.Source, analyzed);
+
+        // Someone holds the lock ANALYZE needs (as autovacuum would): the batch goes on without fresh statistics.
+        await using var holder = await database.DataSource.OpenConnectionAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand($"LOCK TABLE {driver.Plan.DeltaTable} IN SHARE UPDATE EXCLUSIVE MODE", holder, hold))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await Source.ExecuteAsync($"UPDATE {source} SET v = 'changed' WHERE id % 2 = 0; DELETE FROM {source} WHERE id % 2 = 1");
+        var batches = await driver.DrainAsync();
+        await hold.RollbackAsync();
+
+        Assert.True(batches.Single().DeltaRows >= BatchApplier.LargeBatchRows, "one large batch");
+        await AssertSameAsync(driver, source, target);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // statistics are reported asynchronously: give a wrong count time to show
+        Assert.Equal(before, await Scalar<long>(driver.Source, analyzed));
+    }
+
     [Fact]
     public async Task A_plain_target_takes_batches_as_replaced_rows()
     {
@@ -223,7 +253,8 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
 
     private PostgresDatabaseFixture Source => database;
 
-    private async Task<(SyncDriver Driver, string Source, string Target)> SetUpAsync(string name, bool sameDatabase, CaptureMode mode)
+    private async Task<(SyncDriver Driver, string Source, string Target)> SetUpAsync(
+        string name, bool sameDatabase, CaptureMode mode, int batchSize = 700)
     {
         var source = $"{name}_src";
         var target = $"{name}_tgt";
@@ -234,7 +265,7 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
             await command.ExecuteNonQueryAsync();
         }
 
-        var sync = SyncDriver.Define(name, $"src:public.{source}", $"{(sameDatabase ? "src" : "tgt")}:public.{target}", batchSize: 700);
+        var sync = SyncDriver.Define(name, $"src:public.{source}", $"{(sameDatabase ? "src" : "tgt")}:public.{target}", batchSize: batchSize);
         return (await SyncDriver.InstallAsync(sync, database.DataSource, targetDb, mode), source, target);
     }
 
