@@ -46,7 +46,13 @@ public static class BatchApplier
                 // sends its keys as parameters; a large one streams them into the stage of keys (no per-batch catalog
                 // churn for the frequent small batches, no huge parameters for the rare large ones).
                 long removed;
-                if (batch.Rows <= SmallBatchRows)
+                if (batch.KeyRange is { } range && !await TargetHasKeyInRangeAsync(plan, target, targetTransaction, range, cancellationToken))
+                {
+                    // No target row has a key in the batch's range (new keys appended: a bulk load, an insert-only
+                    // table): there is nothing to delete, so the keys need not travel.
+                    removed = 0;
+                }
+                else if (batch.Rows <= SmallBatchRows)
                 {
                     var keys = await ReadKeysAsync(plan, source, sourceTransaction, batch.MaxSeq, cancellationToken);
                     removed = keys[0].Length == 0 ? 0 : await DeleteKeysAsync(plan, target, targetTransaction, keys, cancellationToken);
@@ -183,6 +189,15 @@ public static class BatchApplier
         }
 
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<bool> TargetHasKeyInRangeAsync(
+        SyncPlan plan, NpgsqlConnection target, NpgsqlTransaction transaction, (long Min, long Max) range, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(plan.TargetHasKeyInRangeSql, target, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = range.Min });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = range.Max });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Counts the pending changes and the capture time of the oldest.</summary>

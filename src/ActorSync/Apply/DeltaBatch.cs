@@ -9,13 +9,14 @@ namespace ActorSync.Apply;
 /// </summary>
 internal sealed class DeltaBatch
 {
-    private DeltaBatch(int rows, long maxSeq, bool truncate, SeqRanges consumed, DateTimeOffset? oldest)
+    private DeltaBatch(int rows, long maxSeq, bool truncate, SeqRanges consumed, DateTimeOffset? oldest, (long Min, long Max)? keyRange)
     {
         Rows = rows;
         MaxSeq = maxSeq;
         Truncate = truncate;
         Consumed = consumed;
         OldestCapturedAt = oldest;
+        KeyRange = keyRange;
     }
 
     public int Rows { get; }
@@ -30,6 +31,9 @@ internal sealed class DeltaBatch
 
     public bool IsEmpty => Rows == 0;
 
+    /// <summary>The lowest and highest key of the batch, when the sync has one integer key (<see cref="SyncPlan.HasIntegerKey"/>).</summary>
+    public (long Min, long Max)? KeyRange { get; }
+
     /// <summary>
     /// Reads the next batch: the first <paramref name="batchSize"/> pending delta rows by sequence. Nothing but its
     /// bounds comes back: one pass on the server counts the rows and finds the first and last sequence number, the
@@ -42,6 +46,7 @@ internal sealed class DeltaBatch
         long count, first, last;
         long? marker;
         DateTimeOffset? oldest;
+        (long Min, long Max)? keyRange = null;
         await using (var command = new NpgsqlCommand(plan.BatchBoundsSql, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
@@ -50,18 +55,22 @@ internal sealed class DeltaBatch
             count = reader.GetInt64(0);
             if (count == 0)
             {
-                return new DeltaBatch(0, 0, false, SeqRanges.Empty, null);
+                return new DeltaBatch(0, 0, false, SeqRanges.Empty, null, null);
             }
 
             first = reader.GetInt64(1);
             last = reader.GetInt64(2);
             marker = reader.IsDBNull(3) ? null : reader.GetInt64(3);
             oldest = reader.GetFieldValue<DateTimeOffset>(4);
+            if (plan.HasIntegerKey && !reader.IsDBNull(5))
+            {
+                keyRange = (reader.GetInt64(5), reader.GetInt64(6));
+            }
         }
 
         if (marker is null && count == last - first + 1)
         {
-            return new DeltaBatch((int)count, last, false, new SeqRanges([first], [last]), oldest);
+            return new DeltaBatch((int)count, last, false, new SeqRanges([first], [last]), oldest, keyRange);
         }
 
         // Gaps, or a TRUNCATE marker that cuts the batch: the rows up to the cut, as ranges.
@@ -81,6 +90,6 @@ internal sealed class DeltaBatch
             }
         }
 
-        return new DeltaBatch((int)rows, upTo, marker is not null, new SeqRanges([.. lower], [.. upper]), oldest);
+        return new DeltaBatch((int)rows, upTo, marker is not null, new SeqRanges([.. lower], [.. upper]), oldest, keyRange);
     }
 }

@@ -88,7 +88,21 @@ public sealed class SyncPlan
     /// </summary>
     public string BatchBoundsSql =>
         $"SELECT count(*), min(actorsync_seq), max(actorsync_seq), max(actorsync_seq) FILTER (WHERE {Keys[0].Quoted} IS NULL), " +
-        $"min(actorsync_at) FROM (SELECT actorsync_seq, {Keys[0].Quoted}, actorsync_at FROM {DeltaTable} ORDER BY actorsync_seq LIMIT $1) b";
+        $"min(actorsync_at){(HasIntegerKey ? $", min({Keys[0].Quoted})::bigint, max({Keys[0].Quoted})::bigint" : "")} " +
+        $"FROM (SELECT actorsync_seq, {Keys[0].Quoted}, actorsync_at FROM {DeltaTable} ORDER BY actorsync_seq LIMIT $1) b";
+
+    /// <summary>
+    /// One integer key column on both sides: a batch's keys then have a range whose order is the same everywhere, and a
+    /// target with no row in that range has none of the batch's keys (<see cref="TargetHasKeyInRangeSql"/>).
+    /// </summary>
+    public bool HasIntegerKey =>
+        Keys.Count == 1 && IntegerTypes.Contains(Keys[0].SourceType) && IntegerTypes.Contains(Keys[0].TargetType);
+
+    /// <summary>Replace mode: whether the target has any row with a key from <c>$1</c> to <c>$2</c> (one index probe).</summary>
+    public string TargetHasKeyInRangeSql =>
+        $"SELECT EXISTS (SELECT FROM {TargetTable} WHERE {Keys[0].Quoted} BETWEEN $1 AND $2)";
+
+    private static readonly HashSet<string> IntegerTypes = new(StringComparer.Ordinal) { "smallint", "integer", "bigint" };
 
     /// <summary>The contiguous ranges of the delta rows visible up to sequence <c>$1</c> (gaps and islands).</summary>
     public string BatchRangesSql =>

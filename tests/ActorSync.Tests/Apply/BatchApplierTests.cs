@@ -243,6 +243,42 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
         Assert.Equal(before, await Scalar<long>(driver.Source, analyzed));
     }
 
+    [Theory]
+    [InlineData("smallint", "smallint", 700)]
+    [InlineData("integer", "bigint", 700)]
+    [InlineData("bigint", "bigint", 200_000)]
+    public async Task Appended_keys_go_straight_in_and_keys_inside_the_targets_range_are_replaced(string sourceType, string targetType, int batchSize)
+    {
+        var name = $"range_{sourceType}_{batchSize}";
+        await Source.ExecuteAsync($"CREATE TABLE {name}_src (id {sourceType} PRIMARY KEY, v text)");
+        await using (var command = _other.CreateCommand($"CREATE TABLE {name}_tgt (id {targetType} PRIMARY KEY, v text)"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var driver = await SyncDriver.InstallAsync(
+            SyncDriver.Define(name, $"src:public.{name}_src", $"tgt:public.{name}_tgt", batchSize: batchSize), database.DataSource, _other);
+        Assert.True(driver.Plan.HasIntegerKey);
+        await Source.ExecuteAsync($"INSERT INTO {name}_src SELECT g, 'v' || g FROM generate_series(-500, 500) g");
+        await driver.DrainAsync();
+
+        // Only new keys, above and below everything the target has: nothing to delete.
+        await Source.ExecuteAsync(
+            $"INSERT INTO {name}_src SELECT g, 'new' FROM generate_series(1000, 1500) g UNION ALL SELECT -g, 'new' FROM generate_series(1000, 1200) g");
+        await driver.DrainAsync();
+        await AssertSameAsync(driver, $"{name}_src", $"{name}_tgt");
+
+        // New keys with one old key updated and one deleted at the far ends of the batch's range, and a key change.
+        await Source.ExecuteAsync($"""
+            INSERT INTO {name}_src SELECT g, 'newer' FROM generate_series(2000, 2100) g;
+            UPDATE {name}_src SET v = 'changed' WHERE id = 1500;
+            DELETE FROM {name}_src WHERE id = -1200;
+            UPDATE {name}_src SET id = 3000 WHERE id = 0;
+            """);
+        await driver.DrainAsync();
+        await AssertSameAsync(driver, $"{name}_src", $"{name}_tgt");
+    }
+
     [Fact]
     public async Task A_plain_target_takes_batches_as_replaced_rows()
     {
