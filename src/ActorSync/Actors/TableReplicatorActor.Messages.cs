@@ -20,7 +20,7 @@ public sealed partial class TableReplicatorActor
 
     private sealed record SnapshotDone(SnapshotRunner.Outcome Outcome, TimeSpan Elapsed);
 
-    private sealed record BatchDone(BatchResult Result, TimeSpan Elapsed);
+    private sealed record BatchDone(BatchResult Result, TimeSpan Elapsed, int Limit);
 
     private sealed record ArmAnswered(bool Armed);
 

@@ -225,7 +225,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
         ApplyBatchAsync(_plan, _held, limit, _stopping.Token).PipeTo(
-            Self, success: r => new BatchDone(r, clock.Elapsed), failure: e => new WorkFailed(e, limit));
+            Self, success: r => new BatchDone(r, clock.Elapsed, limit), failure: e => new WorkFailed(e, limit));
     }
 
     private void OnBatchDone(BatchDone done)
@@ -259,6 +259,11 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         else if (_health.ResyncRequested || _paused)
         {
             Continue();
+        }
+        else if (!result.IsEmpty && result.DeltaRows < done.Limit && _sync.BatchDelay > TimeSpan.Zero)
+        {
+            // Changes keep coming but there is no backlog: let them gather for a moment (batch-delay).
+            Timers.StartSingleTimer("poll", PollDue.Instance, _sync.BatchDelay);
         }
         else if (!result.IsEmpty || _wakeRequested)
         {

@@ -43,6 +43,15 @@ public sealed class SyncDefaultsOptions
     /// </summary>
     public int BatchSize { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// <c>batch-delay</c>: while changes keep coming, how long a replicator waits after a batch that did not fill before
+    /// it applies the next, so that changes gather into fewer, larger batches: each batch costs a dozen statements on the
+    /// two servers however small it is. A full batch (a backlog) goes on at once; an idle sync woken by a change applies
+    /// it at once. 0 applies batch after batch with no pause. Measured on pgbench (2 cores): 10ms raised the source's
+    /// TPS under replication from 0.46 to 0.58 of its TPS without, for about 10 ms more lag on a steady stream.
+    /// </summary>
+    public TimeSpan BatchDelay { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary><c>poll-interval</c>: how often an idle replicator checks its delta even without a wake-up.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -131,6 +140,9 @@ public sealed class SyncOptions
 
     /// <summary><c>batch-size</c>: overrides <c>defaults.batch-size</c>.</summary>
     public int? BatchSize { get; set; }
+
+    /// <summary><c>batch-delay</c>: overrides <c>defaults.batch-delay</c>.</summary>
+    public TimeSpan? BatchDelay { get; set; }
 
     /// <summary><c>poll-interval</c>: overrides <c>defaults.poll-interval</c>.</summary>
     public TimeSpan? PollInterval { get; set; }

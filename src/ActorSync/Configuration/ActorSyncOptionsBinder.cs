@@ -16,13 +16,13 @@ internal static class ActorSyncOptionsBinder
     public static readonly string[] RootKeys = ["databases", "defaults", "admin", "syncs"];
     public static readonly string[] DatabaseKeys = ["connection-string", "max-connections"];
     public static readonly string[] DefaultsKeys =
-        ["batch-size", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "capture-mode", "backoff"];
+        ["batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "capture-mode", "backoff"];
     public static readonly string[] BackoffKeys = ["min", "max", "random-factor"];
     public static readonly string[] AdminKeys = ["url", "token", "enabled"];
     public static readonly string[] SyncKeys =
     [
         "name", "source", "target", "columns", "key", "where", "create-target", "enabled",
-        "batch-size", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "capture-mode",
+        "batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "capture-mode",
     ];
 
     public static ActorSyncOptions Bind(ConfigurationContext context)
@@ -80,6 +80,7 @@ internal static class ActorSyncOptionsBinder
     {
         defaults.CheckKeys(DefaultsKeys);
         options.BatchSize = defaults.Int32("batch-size") ?? options.BatchSize;
+        options.BatchDelay = defaults.Duration("batch-delay") ?? options.BatchDelay;
         options.PollInterval = defaults.Duration("poll-interval") ?? options.PollInterval;
         options.ApplyTimeout = defaults.Duration("apply-timeout") ?? options.ApplyTimeout;
         options.SnapshotParallelism = defaults.Int32("snapshot-parallelism") ?? options.SnapshotParallelism;
@@ -108,6 +109,7 @@ internal static class ActorSyncOptionsBinder
             CreateTarget = sync.Boolean("create-target") ?? false,
             Enabled = sync.Boolean("enabled") ?? true,
             BatchSize = sync.Int32("batch-size"),
+            BatchDelay = sync.Duration("batch-delay"),
             PollInterval = sync.Duration("poll-interval"),
             ApplyTimeout = sync.Duration("apply-timeout"),
             SnapshotParallelism = sync.Int32("snapshot-parallelism"),

@@ -36,6 +36,7 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
 
         var defaults = $"{Root}:defaults";
         CheckPositive(context, $"{defaults}:batch-size", options.Defaults.BatchSize);
+        CheckNotNegative(context, $"{defaults}:batch-delay", options.Defaults.BatchDelay);
         CheckPositive(context, $"{defaults}:poll-interval", options.Defaults.PollInterval);
         CheckPositive(context, $"{defaults}:apply-timeout", options.Defaults.ApplyTimeout);
         CheckPositive(context, $"{defaults}:snapshot-parallelism", options.Defaults.SnapshotParallelism);
@@ -159,6 +160,7 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
         }
 
         CheckPositive(context, $"{key}:batch-size", sync.BatchSize);
+        CheckNotNegative(context, $"{key}:batch-delay", sync.BatchDelay);
         CheckPositive(context, $"{key}:poll-interval", sync.PollInterval);
         CheckPositive(context, $"{key}:apply-timeout", sync.ApplyTimeout);
         CheckPositive(context, $"{key}:snapshot-parallelism", sync.SnapshotParallelism);
@@ -225,6 +227,14 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
         if (value <= TimeSpan.Zero)
         {
             context.Add(key, $"must be a positive duration, found {ConfigurationContext.Format(value.Value)}");
+        }
+    }
+
+    private static void CheckNotNegative(ConfigurationContext context, string key, TimeSpan? value)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            context.Add(key, $"must be 0 or a positive duration, found {ConfigurationContext.Format(value.Value)}");
         }
     }
 

@@ -30,6 +30,9 @@ public sealed record SyncDefinition(
     /// <summary>How the source's triggers record changes (<c>capture-mode</c>).</summary>
     public Capture.CaptureMode CaptureMode { get; init; } = Capture.CaptureMode.Row;
 
+    /// <summary>The pause between batches while changes keep coming (<c>batch-delay</c>).</summary>
+    public TimeSpan BatchDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -48,6 +51,7 @@ public sealed record SyncDefinition(
         sync.OnSchemaChange ?? defaults.OnSchemaChange)
     {
         Enabled = sync.Enabled,
+        BatchDelay = sync.BatchDelay ?? defaults.BatchDelay,
         CaptureMode = sync.CaptureMode ?? defaults.CaptureMode,
     };
 

@@ -162,7 +162,7 @@ public static class EngineBench
         var sinceText = since.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
         var percentiles = await BenchServers.ScalarAsync<double[]>(
             servers.TargetDb,
-            "SELECT array_agg(1000 * extract(epoch FROM p)) FROM unnest((SELECT percentile_cont(ARRAY[0.5, 0.99, 1.0]) WITHIN GROUP " +
+            "SELECT array_agg((1000 * extract(epoch FROM p))::float8) FROM unnest((SELECT percentile_cont(ARRAY[0.5, 0.99, 1.0]) WITHIN GROUP " +
             $"(ORDER BY (applied_at AT TIME ZONE 'UTC') - mtime) FROM pgbench_history WHERE mtime >= '{sinceText}')) p");
 
         Report.Row("lag", options.Capture, "tps", tps);
@@ -193,6 +193,7 @@ public static class EngineBench
             Target = $"tgt:public.{table}",
             BatchSize = options.BatchSize,
             CaptureMode = options.Capture,
+            BatchDelay = options.BatchDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
         },
         new SyncDefaultsOptions());
 

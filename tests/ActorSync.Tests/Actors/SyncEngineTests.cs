@@ -55,6 +55,29 @@ public sealed class SyncEngineTests(PostgresDatabaseFixture database) : IClassFi
     }
 
     [Fact]
+    public async Task While_changes_keep_coming_batch_delay_gathers_them_into_few_batches()
+    {
+        await database.ExecuteAsync("CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE ticks (id int PRIMARY KEY, at timestamptz)");
+        var sync = SyncDriver.Define("ticks", "src:public.ticks", "tgt:public.ticks") with { BatchDelay = TimeSpan.FromSeconds(2) };
+        await using var engine = EngineHarness.Start(Databases(), [sync]);
+        await EngineHarness.WaitForStateAsync(engine, "ticks", SyncStates.Idle);
+
+        // Thirty single-row transactions 20 ms apart: the first wakes the idle sync and is applied at once; the rest
+        // arrive within the delay that follows it and go in one or two more batches.
+        for (var i = 1; i <= 30; i++)
+        {
+            await database.ExecuteAsync($"INSERT INTO ticks VALUES ({i}, now())");
+            await Task.Delay(20);
+        }
+
+        await EngineHarness.WaitForStateAsync(engine, "ticks", SyncStates.Idle);
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "ticks", _target, "ticks", "id");
+        var status = (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Syncs.Single();
+        Assert.InRange(status.BatchesApplied, 2, 5);
+    }
+
+    [Fact]
     public async Task A_sync_whose_target_violates_a_constraint_fails_alone_and_converges_once_fixed()
     {
         await database.ExecuteAsync("""
