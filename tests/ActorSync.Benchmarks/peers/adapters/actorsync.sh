@@ -7,7 +7,8 @@
 set -euo pipefail
 source "${BENCH_DIR:?BENCH_DIR must point at the harness (or an overlay of it)}/lib/common.sh"
 CONF=$RUN_DIR/actorsync.conf
-PIDF=$RUN_DIR/actorsync.pid
+# The pid file lives outside RUN_DIR: a workload's baseline sitting (adapter "none") wipes RUN_DIR while we may still run.
+PIDF=$BASE/actorsync.pid
 ADMIN_PORT=${ACTORSYNC_ADMIN_PORT:-18799}
 ADMIN_URL=http://127.0.0.1:$ADMIN_PORT
 
@@ -39,6 +40,7 @@ case "$1" in
   setup) write_config ;;
   start)
     : "${PRODUCT_CMD:?set PRODUCT_CMD to the published actorsync CLI}"
+    p=$(pid); if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill -TERM "$p"; for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done; kill -KILL "$p" 2>/dev/null || true; fi
     nohup "$PRODUCT_CMD" run --config "$CONF" > "$RUN_DIR/actorsync.log" 2>&1 &
     echo $! > "$PIDF" ;;
   wait_ready)
