@@ -20,6 +20,15 @@ public static class SyncPlanner
             return new PlanResult(null, problems);
         }
 
+        if (source.InHierarchy && sync.CaptureMode != Capture.CaptureMode.Row)
+        {
+            // PostgreSQL fires statement-level triggers only on the table a statement names: an INSERT through a
+            // partitioned parent skips the partition's, an INSERT into a partition skips the parent's.
+            problems.Add(
+                $"{prefix}: source table {sync.Source} is part of a partition or inheritance tree, where statement-level capture " +
+                $"misses writes made through another table of the tree; set capture-mode = row for this sync");
+        }
+
         var keys = ResolveKey(sync, source, prefix, problems);
         var copied = ResolveColumns(sync, source, keys, prefix, problems);
         if (problems.Count > 0)

@@ -65,10 +65,11 @@ public static class CheckCommand
         try
         {
             var enabled = configuration.Syncs.Where(s => s.Enabled).ToArray();
-            var used = enabled.SelectMany(s => new[] { s.Source.Database, s.Target.Database }).Distinct(StringComparer.Ordinal);
-            foreach (var name in used)
+            // All databases at once (each probe mostly waits on its server); problems in configuration order.
+            var names = enabled.SelectMany(s => new[] { s.Source.Database, s.Target.Database }).Distinct(StringComparer.Ordinal).ToArray();
+            var probes = await Task.WhenAll(names.Select(name => DatabaseProbe.OpenAsync(name, configuration.Options.Databases[name], cancellationToken)));
+            foreach (var (name, (connection, problem, _)) in names.Zip(probes))
             {
-                var (connection, problem, _) = await DatabaseProbe.OpenAsync(name, configuration.Options.Databases[name], cancellationToken);
                 if (connection is not null)
                 {
                     connections[name] = connection;

@@ -49,7 +49,8 @@ public static class SchemaReader
 
     private const string DependentsSql = """
         SELECT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE confrelid = $1 AND contype = 'f'),
-               EXISTS (SELECT FROM pg_catalog.pg_trigger WHERE tgrelid = $1 AND NOT tgisinternal)
+               EXISTS (SELECT FROM pg_catalog.pg_trigger WHERE tgrelid = $1 AND NOT tgisinternal),
+               EXISTS (SELECT FROM pg_catalog.pg_inherits WHERE inhrelid = $1 OR inhparent = $1)
         """;
 
     /// <summary>Reads a table, or returns null when no table (or partitioned table) of that name exists.</summary>
@@ -110,7 +111,7 @@ public static class SchemaReader
             }
         }
 
-        bool referenced, triggers;
+        bool referenced, triggers, child;
         await using (var command = new NpgsqlCommand(DependentsSql, connection))
         {
             command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = oid, DataTypeName = "oid" });
@@ -118,9 +119,10 @@ public static class SchemaReader
             await reader.ReadAsync(cancellationToken);
             referenced = reader.GetBoolean(0);
             triggers = reader.GetBoolean(1);
+            child = reader.GetBoolean(2);
         }
 
-        return new TableSchema(oid, schema, table, columns, primaryKey, uniqueKeys, referenced, triggers);
+        return new TableSchema(oid, schema, table, columns, primaryKey, uniqueKeys, referenced, triggers) { InHierarchy = child };
     }
 
     private static string DescribeKind(string kind) => kind switch

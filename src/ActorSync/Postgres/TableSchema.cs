@@ -11,6 +11,12 @@ public sealed record TableSchema(
     bool ReferencedByForeignKeys = false,
     bool HasUserTriggers = false)
 {
+    /// <summary>
+    /// A partition, a partitioned table, an inheritance parent or child: a statement naming one table of the tree fires
+    /// the statement-level triggers of that table only, while row-level triggers fire on every table a row lands in.
+    /// </summary>
+    public bool InHierarchy { get; init; }
+
     /// <summary>The schema-qualified, quoted name.</summary>
     public string QuotedName => Sql.Identifier.Quote(Schema, Name);
 

@@ -33,7 +33,7 @@ overlay=$work/harness
 mkdir -p "$overlay/adapters" "$overlay/results"
 ln -s "$harness/lib" "$overlay/lib"
 for a in "$harness"/adapters/*.sh; do ln -s "$a" "$overlay/adapters/"; done
-ln -s "$here/adapters/actorsync.sh" "$overlay/adapters/actorsync.sh"
+for a in "$here"/adapters/*.sh; do ln -s "$a" "$overlay/adapters/"; done
 export BENCH_DIR=$overlay
 
 for a in $adapters; do

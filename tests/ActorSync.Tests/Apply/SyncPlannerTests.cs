@@ -26,6 +26,31 @@ public sealed class SyncPlannerTests(PostgresDatabaseFixture database) : IClassF
         Assert.Equal(["sync 's1': source table main:public.nothere does not exist"], problems);
     }
 
+    [Theory]
+    [InlineData("part_parent")]
+    [InlineData("part_child")]
+    public async Task Statement_capture_is_refused_in_a_partition_tree_and_row_capture_is_not(string source)
+    {
+        await database.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS part_parent (id int PRIMARY KEY, a text) PARTITION BY RANGE (id);
+            CREATE TABLE IF NOT EXISTS part_child PARTITION OF part_parent FOR VALUES FROM (0) TO (1000);
+            """);
+        foreach (var mode in new[] { ActorSync.Capture.CaptureMode.Statement, ActorSync.Capture.CaptureMode.Auto })
+        {
+            var sync = SyncDriver.Define("p1", $"main:public.{source}", "main:public.ok_src") with { CaptureMode = mode };
+            var problems = await ProblemsAsync(sync);
+            Assert.Contains(
+                $"sync 'p1': source table main:public.{source} is part of a partition or inheritance tree, where statement-level capture " +
+                "misses writes made through another table of the tree; set capture-mode = row for this sync",
+                problems);
+        }
+
+        var row = await SyncDriver.PlanAsync(
+            SyncDriver.Define("p1", $"main:public.{source}", "main:public.ok_src") with { CaptureMode = ActorSync.Capture.CaptureMode.Row },
+            database.DataSource, database.DataSource);
+        Assert.DoesNotContain(row.Problems, p => p.Contains("partition", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_source_without_primary_key_needs_key()
     {

@@ -59,7 +59,7 @@ sys.exit(0 if s and all(x["state"] in ("idle", "streaming") for x in s) else 1)'
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
       # Peak resident memory of the whole run (the issue's memory goal), recorded before the process goes.
       hwm=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$p/status" 2>/dev/null || echo "")
-      [ -n "$hwm" ] && record actorsync memory "rss_peak_mb=$hwm"
+      [ -n "$hwm" ] && record "${ADAPTER_NAME:-actorsync}" memory "rss_peak_mb=$hwm"
       kill -TERM "$p"; for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
       kill -KILL "$p" 2>/dev/null || true
     fi
