@@ -16,7 +16,7 @@ namespace ActorSync.Benchmarks.Hocon;
 /// builds a tree of values with origins, so <c>JsonNode.Parse</c> is shown too, once as parsed (its nodes are created
 /// lazily) and once walked so that every node exists, which is the closest System.Text.Json equivalent. The HOCON parser
 /// works on .NET strings, so its row includes decoding the UTF-8 bytes (a 2 MiB string); the row with the text decoded
-/// in setup shows the parser and resolver alone. Like a <c>JsonNode</c>, a HOCON tree makes the object for a simple
+/// in setup shows the parser and resolver alone, to compare with <c>JsonDocument.Parse</c> given the JSON as a string. Like a <c>JsonNode</c>, a HOCON tree makes the object for a simple
 /// value (and its string) the first time it is read, so the last row reads every value, as the configuration provider
 /// does when it flattens a document.
 /// </summary>
@@ -26,6 +26,7 @@ public class HoconParseBenchmarks
     private byte[] _hocon = [];
     private byte[] _json = [];
     private string _hoconText = "";
+    private string _jsonText = "";
 
     [GlobalSetup]
     public void Setup()
@@ -33,7 +34,8 @@ public class HoconParseBenchmarks
         _hoconText = Generate(1024 * 1024);
         _hocon = Encoding.UTF8.GetBytes(_hoconText);
         var resolved = HoconParser.Parse(Encoding.UTF8.GetString(_hocon)).Resolve(HoconResolveOptions.WithoutEnvironment);
-        _json = Encoding.UTF8.GetBytes(resolved.ToJson());
+        _jsonText = resolved.ToJson();
+        _json = Encoding.UTF8.GetBytes(_jsonText);
         Console.WriteLine($"// HOCON document: {_hocon.Length:N0} bytes; equivalent JSON: {_json.Length:N0} bytes");
     }
 
@@ -41,6 +43,13 @@ public class HoconParseBenchmarks
     public int JsonDocumentParse()
     {
         using var document = JsonDocument.Parse(_json);
+        return document.RootElement.GetPropertyCount();
+    }
+
+    [Benchmark(Description = "System.Text.Json JsonDocument.Parse, from a string")]
+    public int JsonDocumentParseString()
+    {
+        using var document = JsonDocument.Parse(_jsonText);
         return document.RootElement.GetPropertyCount();
     }
 
