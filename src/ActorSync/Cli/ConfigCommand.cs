@@ -112,7 +112,8 @@ public static class ConfigCommand
         {
             var sync = configuration.Syncs[i];
             var enabled = options.Syncs[i].Enabled ? "" : " (disabled)";
-            text.AppendLine($"  {sync.Name}: {sync.Source} -> {sync.Target}, batch {sync.BatchSize}, poll every {ConfigurationContext.Format(sync.PollInterval)}{enabled}");
+            text.AppendLine($"  {sync.Name}: {sync.Source} -> {sync.Target}, batch {sync.BatchSize}, poll every {ConfigurationContext.Format(sync.PollInterval)}, " +
+                $"batch delay {ConfigurationContext.Format(sync.BatchDelay)}, {sync.CaptureMode.ToString().ToLowerInvariant()} capture{enabled}");
         }
 
         text.AppendLine(options.Admin.Enabled

@@ -72,7 +72,7 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.Empty(error);
         Assert.Contains($"{path}: OK", output, StringComparison.Ordinal);
         Assert.Contains("main: sync@db:5432/app, up to 10 connections", output, StringComparison.Ordinal);
-        Assert.Contains("active_customers: main:public.customers -> replica:public.customers, batch 5000, poll every 1m", output, StringComparison.Ordinal);
+        Assert.Contains("active_customers: main:public.customers -> replica:public.customers, batch 5000, poll every 1m, batch delay 10ms, row capture", output, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
     }
 
