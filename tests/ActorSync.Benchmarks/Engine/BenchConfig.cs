@@ -14,13 +14,14 @@ public sealed class BenchConfig : IAsyncDisposable
         var path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("actorsync-bench-").FullName, "actorsync.conf");
         string Cs(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 16 }.ConnectionString;
         var syncs = string.Join("\n    ", tables.Select(t => $"{{ name = {t}, source = \"src:public.{t}\", target = \"tgt:public.{t}\" }}"));
+        var parallelism = options.Parallelism is { } p ? $", snapshot-parallelism = {p}" : "";
         File.WriteAllText(path, $$"""
             actorsync {
               databases {
                 src { connection-string = "{{Cs(servers.SourceDb)}}", max-connections = 8 }
                 tgt { connection-string = "{{Cs(servers.TargetDb)}}", max-connections = 8 }
               }
-              defaults { capture-mode = {{options.Capture.ToString().ToLowerInvariant()}}, batch-size = {{options.BatchSize}} }
+              defaults { capture-mode = {{options.Capture.ToString().ToLowerInvariant()}}, batch-size = {{options.BatchSize}}{{parallelism}} }
               admin { enabled = false }
               syncs = [
                 {{syncs}}

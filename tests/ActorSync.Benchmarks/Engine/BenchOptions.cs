@@ -3,7 +3,7 @@ using ActorSync.Capture;
 
 namespace ActorSync.Benchmarks.Engine;
 
-/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS</c>.</summary>
+/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --reps N</c>.</summary>
 public sealed record BenchOptions
 {
     public CaptureMode Capture { get; init; } = CaptureMode.Row;
@@ -23,6 +23,9 @@ public sealed record BenchOptions
     /// <summary>The sync's <c>batch-delay</c> in milliseconds (null: the configuration's default).</summary>
     public int? BatchDelayMs { get; init; }
 
+    /// <summary>The syncs' <c>snapshot-parallelism</c> (null: the configuration's default, the core count).</summary>
+    public int? Parallelism { get; init; }
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -38,6 +41,7 @@ public sealed record BenchOptions
                 "--rate" => options with { Rate = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--batch-size" => options with { BatchSize = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--batch-delay" => options with { BatchDelayMs = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--parallelism" => options with { Parallelism = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--reps" => options with { Reps = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };

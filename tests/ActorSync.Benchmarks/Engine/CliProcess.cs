@@ -3,14 +3,17 @@ using System.Globalization;
 
 namespace ActorSync.Benchmarks.Engine;
 
-/// <summary>The real <c>actorsync</c> CLI (built beside the benchmarks) as a child process, with its peak memory.</summary>
+/// <summary>
+/// The real <c>actorsync</c> CLI as a child process, with its peak memory: the one built beside the benchmarks, or
+/// another build such as a <see cref="PublishedCli"/>.
+/// </summary>
 public sealed class CliProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
     private CliProcess(Process process) => _process = process;
 
-    public static CliProcess Start(IEnumerable<string> arguments)
+    public static CliProcess Start(IEnumerable<string> arguments, string? assembly = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -18,7 +21,7 @@ public sealed class CliProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "actorsync.dll"));
+        start.ArgumentList.Add(assembly ?? Path.Combine(AppContext.BaseDirectory, "actorsync.dll"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -37,6 +40,9 @@ public sealed class CliProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         return new CliProcess(process);
     }
+
+    /// <summary>Waits for the process to end on its own (a command such as <c>uninstall</c>).</summary>
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
 
     /// <summary>VmHWM: the most resident memory the process has had so far.</summary>
     public double PeakResidentMegabytes()
