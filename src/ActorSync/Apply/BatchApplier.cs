@@ -112,9 +112,9 @@ public static class BatchApplier
 
         await PrepareLargeBatchAsync(plan, connection, transaction, batch, cancellationToken);
 
-        // The target always has a unique index on the key; the source's joins need one too before nested loops are forced.
-        var nestedLoops = batch.Rows <= SmallBatchRows && plan.SourceKeyIndexed;
-        await SetTimeoutsAsync(connection, transaction, applyTimeout, nestedLoops, cancellationToken);
+        // The planner stays free here: these statements join the source too, and with nested loops forced it could scan
+        // the source once per key when it misjudges which side is small.
+        await SetTimeoutsAsync(connection, transaction, applyTimeout, nestedLoops: false, cancellationToken);
         long upserted = 0, deleted = 0;
         if (batch.Truncate)
         {
