@@ -231,7 +231,7 @@ public static class BatchApplier
     /// rather than hang the replicator. With <paramref name="nestedLoops"/> (a small batch) it also turns hash and merge
     /// joins off for the transaction. The statistics of tables that change many times a second are always stale, and
     /// with them the planner hashed 50 keys against a sequential scan of a 60,000-row table (pgbench's history, 3.5 ms
-    /// a batch where the key index answers in microseconds). A few thousand keys at most are probed one by one instead.
+    /// a batch where the key index answers in microseconds). At most SmallBatchRows keys are probed one by one instead.
     /// </summary>
     private static async Task SetTimeoutsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan applyTimeout, bool nestedLoops,

@@ -44,16 +44,26 @@ case "$1" in
     nohup "$PRODUCT_CMD" run --config "$CONF" > "$RUN_DIR/actorsync.log" 2>&1 &
     echo $! > "$PIDF" ;;
   wait_ready)
-    # Ready once every sync is past its snapshot (idle or streaming); the harness then checks the data itself.
-    t0=$(date +%s)
-    until "$PRODUCT_CMD" status --url "$ADMIN_URL" --json 2>/dev/null | python3 2>/dev/null -c '
-import json, sys
-s = json.load(sys.stdin)["syncs"]
-sys.exit(0 if s and all(x["state"] in ("idle", "streaming") for x in s) else 1)'; do
-      sleep 0.1
-      [ $(( $(date +%s) - t0 )) -gt "${READY_TIMEOUT:-1800}" ] && { log "actorsync not ready; see $RUN_DIR/actorsync.log"; exit 1; }
-      [ -n "$(pid)" ] && kill -0 "$(pid)" 2>/dev/null || { log "actorsync exited; see $RUN_DIR/actorsync.log"; exit 1; }
-    done ;;
+    # Ready once every sync is past its snapshot (idle or streaming); the harness then checks the data itself. One
+    # process asks the admin endpoint every 50 ms: starting the CLI (and a JSON parser) ten times a second took CPU
+    # from the very copy W3 times.
+    ACTORSYNC_PID=$(pid) python3 - "$ADMIN_URL/status" "${READY_TIMEOUT:-1800}" <<'PY' || { log "actorsync not ready; see $RUN_DIR/actorsync.log"; exit 1; }
+import json, os, sys, time, urllib.request
+url, deadline, pid = sys.argv[1], time.monotonic() + float(sys.argv[2]), os.environ.get("ACTORSYNC_PID", "")
+while time.monotonic() < deadline:
+    if not pid or not os.path.exists(f"/proc/{pid}"):
+        sys.exit("actorsync exited")
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            syncs = json.load(response)["syncs"]
+        if syncs and all(s["state"] in ("idle", "streaming") for s in syncs):
+            sys.exit(0)
+    except (OSError, ValueError, KeyError):
+        pass  # not listening yet
+    time.sleep(0.05)
+sys.exit("timed out")
+PY
+    ;;
   stop)
     p=$(pid)
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
