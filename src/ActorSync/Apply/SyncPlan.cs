@@ -131,36 +131,42 @@ public sealed class SyncPlan
     public string CopyOutSql(long maxSeq, bool probe = false)
     {
         var seq = maxSeq.ToString(CultureInfo.InvariantCulture);
+        var keys = probe ? ProbeKeys : "d";
         var select = new StringBuilder("SELECT s.actorsync_found IS NOT NULL");
         foreach (var column in Columns)
         {
-            var value = column.IsKey ? $"d.{column.Quoted}" : $"s.{column.Quoted}";
+            var value = column.IsKey ? $"{keys}.{column.Quoted}" : $"s.{column.Quoted}";
             select.Append(", ").Append(Cast(value, column));
         }
 
         var found = $"SELECT true AS actorsync_found, {string.Join(", ", Columns.Select(c => c.Quoted))} FROM {SourceTable}";
-        return probe
-            ? $"COPY ({select} FROM ({DeltaKeys(seq)}) d LEFT JOIN LATERAL ({found}{ProbeCondition("d")}) s ON true) " +
-              $"TO STDOUT (FORMAT {CopyFormat})"
-            : $"COPY ({select} FROM ({DeltaKeys(seq)}) d LEFT JOIN ({found}{WhereClause}) s ON {KeyJoin("s", "d")}) " +
-              $"TO STDOUT (FORMAT {CopyFormat})";
+        var join = probe
+            ? $"LEFT JOIN LATERAL ({found}{ProbeCondition()}) s ON true"
+            : $"LEFT JOIN ({found}{WhereClause}) s ON {KeyJoin("s", "d")}";
+        return $"COPY ({select} FROM ({DeltaKeys(seq)}) {keys} {join}) TO STDOUT (FORMAT {CopyFormat})";
     }
 
     /// <summary>
     /// The source has a primary key or unique index on the sync's key, so a batch's rows can be fetched by one index
-    /// probe per key (<see cref="CopyRowsOutSql"/> and <see cref="CopyOutSql"/> with <c>probe</c>).
+    /// probe per key (<see cref="CopyRowsOutSql"/> and <see cref="CopyOutSql"/> with <c>probe</c>). A source table that
+    /// bears the probe's alias for the batch's keys would hide it inside the probe, so such a table is read by join.
     /// </summary>
-    public bool SourceKeyIndexed => Source.HasUniqueKeyOn(Keys.Select(k => k.Name).ToArray());
+    public bool SourceKeyIndexed =>
+        Source.HasUniqueKeyOn(Keys.Select(k => k.Name).ToArray()) && !string.Equals(Sync.Source.Table, ProbeKeys, StringComparison.Ordinal);
+
+    // The batch's keys as the probe's subquery sees them. The source table is not aliased there, so that the user's
+    // where condition reads exactly as check validated it (it may name the table).
+    private const string ProbeKeys = "actorsync_keys";
 
     /// <summary>
-    /// The inside of a LATERAL subquery that finds the source row of the key in <paramref name="keys"/>. OFFSET 0 keeps
-    /// the planner from flattening it into a join it might hash: the statistics of a delta that fills and drains many
-    /// times a second are always stale (pgbench's history: 50 keys estimated as 2,000, a 60,000-row table as 4,000), and
-    /// a hash join then scans the whole source table for every small batch.
+    /// The inside of a LATERAL subquery that finds the source row of the batch's key. OFFSET 0 keeps the planner from
+    /// flattening it into a join it might hash: the statistics of a delta that fills and drains many times a second are
+    /// always stale (pgbench's history: 50 keys estimated as 2,000, a 60,000-row table as 4,000), and a hash join then
+    /// scans the whole source table for every small batch.
     /// </summary>
-    private string ProbeCondition(string keys)
+    private string ProbeCondition()
     {
-        var conditions = string.Join(" AND ", Keys.Select(k => $"{k.Quoted} = {keys}.{k.Quoted}"));
+        var conditions = string.Join(" AND ", Keys.Select(k => $"{k.Quoted} = {ProbeKeys}.{k.Quoted}"));
         return $" WHERE {conditions}{(Sync.Where is { } where ? $" AND (\n{where}\n)" : "")} OFFSET 0";
     }
 
@@ -270,8 +276,8 @@ public sealed class SyncPlan
         var seq = maxSeq.ToString(CultureInfo.InvariantCulture);
         var columns = string.Join(", ", Columns.Select(c => Cast("s." + c.Quoted, c)));
         return probe
-            ? $"COPY (SELECT {columns} FROM ({DeltaKeys(seq)}) d CROSS JOIN LATERAL " +
-              $"(SELECT {ColumnList()} FROM {SourceTable}{ProbeCondition("d")}) s) TO STDOUT (FORMAT {CopyFormat})"
+            ? $"COPY (SELECT {columns} FROM ({DeltaKeys(seq)}) {ProbeKeys} CROSS JOIN LATERAL " +
+              $"(SELECT {ColumnList()} FROM {SourceTable}{ProbeCondition()}) s) TO STDOUT (FORMAT {CopyFormat})"
             : $"COPY (SELECT {columns} FROM (SELECT {ColumnList()} FROM {SourceTable}{WhereClause}) s WHERE EXISTS " +
               $"(SELECT FROM {DeltaTable} d WHERE d.actorsync_seq <= {seq} AND {KeyJoin("d", "s")})) TO STDOUT (FORMAT {CopyFormat})";
     }

@@ -175,6 +175,36 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
         await TableFingerprint.AssertEqualAsync(driver.Source, $"{name}_src", driver.Target, $"{name}_tgt", "a, b", "a, b, v", sourceWhere: "keep");
     }
 
+    [Theory]
+    [InlineData("d", true)]
+    [InlineData("s", true)]
+    [InlineData("actorsync_keys", false)]
+    public async Task A_source_table_named_like_an_alias_of_the_apply_queries_replicates_exactly(string table, bool probed)
+    {
+        // The probe's subquery sees the source table by its own name beside the batch's keys: a table named like the
+        // keys' alias would hide them (and match every row), so that one name is read by join instead.
+        await Source.ExecuteAsync($"""
+            CREATE SCHEMA alias_{table};
+            CREATE TABLE alias_{table}.{table} (id int PRIMARY KEY, v text, keep boolean NOT NULL);
+            """);
+        await using (var create = _other.CreateCommand($"CREATE TABLE alias_{table}_tgt (id int PRIMARY KEY, v text)"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var sync = SyncDriver.Define(
+            $"alias_{table}", $"src:alias_{table}.{table}", $"tgt:public.alias_{table}_tgt", columns: ["id", "v"], where: $"{table}.keep");
+        var driver = await SyncDriver.InstallAsync(sync, database.DataSource, _other);
+        Assert.Equal(probed, driver.Plan.SourceKeyIndexed);
+        await Source.ExecuteAsync($"INSERT INTO alias_{table}.{table} SELECT g, 'v' || g, true FROM generate_series(1, 50) g");
+        await driver.DrainAsync();
+
+        await Source.ExecuteAsync($"UPDATE alias_{table}.{table} SET v = 'changed' WHERE id = 7; UPDATE alias_{table}.{table} SET keep = false WHERE id = 8");
+        await driver.DrainAsync();
+        await TableFingerprint.AssertEqualAsync(
+            driver.Source, $"alias_{table}.{table}", driver.Target, $"alias_{table}_tgt", "id", "id, v", sourceWhere: "keep");
+    }
+
     [Fact]
     public async Task Hostile_identifiers_replicate_and_harm_nothing()
     {
