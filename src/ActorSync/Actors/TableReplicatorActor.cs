@@ -234,6 +234,10 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         var result = done.Result;
         if (!result.IsEmpty)
         {
+            // Changes are coming: the next look that finds nothing and cannot arm starts quick again. Without this, a
+            // busy table whose writers are always in flight backed off further at every empty look, up to the poll
+            // interval, and its changes waited that long.
+            _quickPoll = FirstQuickPoll;
             _health.BatchLimit = null;
             _state = SyncStates.Streaming;
             _health.RecordBatch(result);
