@@ -37,7 +37,7 @@ public static class BatchApplier
             // A small batch fetches its source rows by index probes, and its target joins run as nested loops over the
             // target's key index (see SetTimeoutsAsync); a large one leaves the planner free, with fresh statistics.
             var small = batch.Rows <= SmallBatchRows;
-            var probe = small && plan.SourceKeyIndexed;
+            var probe = small && plan.SmallBatchesProbeSource;
             await using var targetTransaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             await SetTimeoutsAsync(target, targetTransaction, applyTimeout, nestedLoops: small, cancellationToken);
             if (batch.Truncate)

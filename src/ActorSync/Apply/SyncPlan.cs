@@ -25,7 +25,7 @@ public sealed class SyncPlan
         BinaryCopy = binaryCopy;
         TargetIdentityAlways = identityAlways;
         NonKeyColumns = columns.Where(c => !c.IsKey).ToArray();
-        SourceKeyIndexed = source.HasUniqueKeyOn(keys.Select(k => k.Name).ToArray()) &&
+        SmallBatchesProbeSource = source.HasUniqueKeyOn(keys.Select(k => k.Name).ToArray()) &&
                            !string.Equals(sync.Source.Table, ProbeKeys, StringComparison.Ordinal);
     }
 
@@ -153,7 +153,7 @@ public sealed class SyncPlan
     /// probe per key (<see cref="CopyRowsOutSql"/> and <see cref="CopyOutSql"/> with <c>probe</c>). A source table that
     /// bears the probe's alias for the batch's keys would hide it inside the probe, so such a table is read by join.
     /// </summary>
-    public bool SourceKeyIndexed { get; }
+    public bool SmallBatchesProbeSource { get; }
 
     // The batch's keys as the probe's subquery sees them. The source table is not aliased there, so that the user's
     // where condition reads exactly as check validated it (it may name the table).

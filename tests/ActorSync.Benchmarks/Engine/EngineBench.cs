@@ -132,7 +132,7 @@ public static class EngineBench
             Report.Row("capture", options.Capture, $"rep{rep}_tps_with", with);
         }
 
-        Report.Row("capture", options.Capture, "tps_ratio_median", ratios.Order().ElementAt(ratios.Count / 2));
+        Report.Row("capture", options.Capture, "tps_ratio_median", Report.Median(ratios));
     }
 
     private static async Task<Npgsql.NpgsqlConnection> OpenAsync(string connectionString)

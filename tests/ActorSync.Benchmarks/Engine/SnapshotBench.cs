@@ -68,14 +68,12 @@ public static class SnapshotBench
             Report.Row("snapshot-copy", "actorsync", $"rep{rep}_copy_s", actorsync.TotalSeconds);
         }
 
-        Report.Row("snapshot-copy", "pg_dump|psql", "copy_s", Median(dumps));
-        Report.Row("snapshot-copy", "native", "copy_s", Median(natives));
-        Report.Row("snapshot-copy", "actorsync", "copy_s", Median(actorsyncs));
-        Report.Row("snapshot-copy", "actorsync", "ratio_to_native", Median(actorsyncs) / Median(natives));
-        Report.Row("snapshot-copy", "actorsync", "ratio_to_pg_dump", Median(actorsyncs) / Median(dumps));
+        Report.Row("snapshot-copy", "pg_dump|psql", "copy_s", Report.Median(dumps));
+        Report.Row("snapshot-copy", "native", "copy_s", Report.Median(natives));
+        Report.Row("snapshot-copy", "actorsync", "copy_s", Report.Median(actorsyncs));
+        Report.Row("snapshot-copy", "actorsync", "ratio_to_native", Report.Median(actorsyncs) / Report.Median(natives));
+        Report.Row("snapshot-copy", "actorsync", "ratio_to_pg_dump", Report.Median(actorsyncs) / Report.Median(dumps));
     }
-
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     private static async Task EmptyTargetAsync(BenchServers servers) =>
         await BenchServers.ExecuteAsync(servers.TargetDb, "TRUNCATE bulk; CHECKPOINT");

@@ -158,7 +158,7 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
         var sync = SyncDriver.Define(
             name, $"src:public.{name}_src", $"tgt:public.{name}_tgt", columns: ["a", "b", "v"], key: ["a", "b"], where: "keep");
         var driver = await SyncDriver.InstallAsync(sync, database.DataSource, _other);
-        Assert.Equal(indexed, driver.Plan.SourceKeyIndexed);
+        Assert.Equal(indexed, driver.Plan.SmallBatchesProbeSource);
 
         await Source.ExecuteAsync($"INSERT INTO {name}_src SELECT g, 'k' || (g % 7), 'v' || g, 's', g % 3 <> 0 FROM generate_series(1, 300) g");
         await driver.DrainAsync();
@@ -195,7 +195,7 @@ public sealed class BatchApplierTests(PostgresDatabaseFixture database) : IClass
         var sync = SyncDriver.Define(
             $"alias_{table}", $"src:alias_{table}.{table}", $"tgt:public.alias_{table}_tgt", columns: ["id", "v"], where: $"{table}.keep");
         var driver = await SyncDriver.InstallAsync(sync, database.DataSource, _other);
-        Assert.Equal(probed, driver.Plan.SourceKeyIndexed);
+        Assert.Equal(probed, driver.Plan.SmallBatchesProbeSource);
         await Source.ExecuteAsync($"INSERT INTO alias_{table}.{table} SELECT g, 'v' || g, true FROM generate_series(1, 50) g");
         await driver.DrainAsync();
 
