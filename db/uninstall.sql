@@ -1,7 +1,8 @@
 -- Removes everything ActorSync installed in this database, and nothing else: the triggers that call its functions,
 -- its functions and tables, then the actorsync schema itself. RESTRICT everywhere: if anything of yours depends on
 -- ActorSync's objects (a view over a delta table, a table you put in the schema), the whole removal is rolled back
--- with an error naming it. Idempotent: a database without the schema is left as it is.
+-- with an error naming it. Idempotent: a database without the schema is left as it is. Target indexes that a snapshot
+-- still holds back (actorsync.deferred_indexes, an interrupted copy) are built again first: they are yours.
 DO {{tag}}
 DECLARE
     r record;
@@ -9,6 +10,12 @@ DECLARE
 BEGIN
     IF pg_catalog.to_regnamespace('actorsync') IS NULL THEN
         RETURN;
+    END IF;
+    IF pg_catalog.to_regclass('actorsync.deferred_indexes') IS NOT NULL THEN
+        FOR r IN SELECT d.definition FROM actorsync.deferred_indexes d ORDER BY d.is_primary DESC, d.is_unique DESC, d.index_name
+        LOOP
+            EXECUTE r.definition;
+        END LOOP;
     END IF;
     FOR r IN
         SELECT t.tgname, t.tgrelid::regclass AS rel

@@ -34,3 +34,17 @@ CREATE TABLE IF NOT EXISTS actorsync.snapshot_ranges (
     done_at     timestamptz,
     PRIMARY KEY (sync_name, range_no)
 );
+-- snapshot-indexes = defer: the target indexes a snapshot drops to build after its copy, with the statement that builds
+-- each again. Saved in the transaction that drops the index and deleted in the one that rebuilds it, so a definition is
+-- never lost: a copy that is killed rebuilds them when it resumes, and `actorsync uninstall` rebuilds them first.
+CREATE TABLE IF NOT EXISTS actorsync.deferred_indexes (
+    sync_name   text NOT NULL,
+    index_name  text NOT NULL,
+    table_oid   oid NOT NULL,
+    is_primary  boolean NOT NULL,
+    is_unique   boolean NOT NULL,
+    key_columns text[],
+    definition  text NOT NULL,
+    deferred_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (sync_name, index_name)
+);

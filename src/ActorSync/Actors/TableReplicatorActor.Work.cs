@@ -128,7 +128,10 @@ public sealed partial class TableReplicatorActor
                 self.Tell(SnapshotUnderway.Instance);
                 LogMessages.SnapshotStarted(
                     _logger, _sync.Name, resumed ? $"resumed ({progress.RangesDone} of {progress.RangesTotal} ranges already copied)" : force ? "started (resync)" : "started",
-                    progress.RowsEstimated);
+                    progress.RowsEstimated,
+                    progress.DeferredIndexes.Count == 0
+                        ? ""
+                        : $"; the target's indexes {string.Join(", ", progress.DeferredIndexes.Select(i => "\"" + i + "\""))} are built after the copy");
             });
         return new SnapshotDone(outcome, clock.Elapsed);
     }

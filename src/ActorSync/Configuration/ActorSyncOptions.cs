@@ -61,6 +61,12 @@ public sealed class SyncDefaultsOptions
     /// <summary><c>snapshot-parallelism</c>: workers copying key ranges during a snapshot (default: the core count).</summary>
     public int SnapshotParallelism { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// <c>snapshot-indexes</c>: <c>defer</c> (default) drops the target's indexes that can be rebuilt exactly while a
+    /// snapshot copies and builds them after it, as pg_restore does; <c>keep</c> fills them during the copy.
+    /// </summary>
+    public SnapshotIndexes SnapshotIndexes { get; set; } = SnapshotIndexes.Defer;
+
     /// <summary><c>on-schema-change</c>: <c>fail</c> (default) or <c>add-columns</c>.</summary>
     public OnSchemaChange OnSchemaChange { get; set; } = OnSchemaChange.Fail;
 
@@ -86,6 +92,19 @@ public sealed class BackoffSettings
 
     /// <summary><c>random-factor</c>: jitter, 0.2 adds up to 20 % to each delay.</summary>
     public double RandomFactor { get; set; } = 0.2;
+}
+
+/// <summary>What a snapshot does with the target's indexes while it copies.</summary>
+public enum SnapshotIndexes
+{
+    /// <summary>
+    /// <c>defer</c>: indexes that can be dropped and rebuilt exactly are built after the copy (one sort each instead of
+    /// an insertion per row); the target has no such index until the copy is done.
+    /// </summary>
+    Defer,
+
+    /// <summary><c>keep</c>: every index stays and is filled row by row during the copy.</summary>
+    Keep,
 }
 
 /// <summary>What a sync does when its source gains or loses a column.</summary>
@@ -152,6 +171,9 @@ public sealed class SyncOptions
 
     /// <summary><c>snapshot-parallelism</c>: overrides <c>defaults.snapshot-parallelism</c>.</summary>
     public int? SnapshotParallelism { get; set; }
+
+    /// <summary><c>snapshot-indexes</c>: overrides <c>defaults.snapshot-indexes</c>.</summary>
+    public SnapshotIndexes? SnapshotIndexes { get; set; }
 
     /// <summary><c>on-schema-change</c>: overrides <c>defaults.on-schema-change</c>.</summary>
     public OnSchemaChange? OnSchemaChange { get; set; }

@@ -16,13 +16,15 @@ internal static class ActorSyncOptionsBinder
     public static readonly string[] RootKeys = ["databases", "defaults", "admin", "syncs"];
     public static readonly string[] DatabaseKeys = ["connection-string", "max-connections"];
     public static readonly string[] DefaultsKeys =
-        ["batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "capture-mode", "backoff"];
+        ["batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change", "capture-mode",
+        "backoff"];
     public static readonly string[] BackoffKeys = ["min", "max", "random-factor"];
     public static readonly string[] AdminKeys = ["url", "token", "enabled"];
     public static readonly string[] SyncKeys =
     [
         "name", "source", "target", "columns", "key", "where", "create-target", "enabled",
-        "batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "on-schema-change", "capture-mode",
+        "batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change",
+        "capture-mode",
     ];
 
     public static ActorSyncOptions Bind(ConfigurationContext context)
@@ -84,6 +86,7 @@ internal static class ActorSyncOptionsBinder
         options.PollInterval = defaults.Duration("poll-interval") ?? options.PollInterval;
         options.ApplyTimeout = defaults.Duration("apply-timeout") ?? options.ApplyTimeout;
         options.SnapshotParallelism = defaults.Int32("snapshot-parallelism") ?? options.SnapshotParallelism;
+        options.SnapshotIndexes = defaults.SnapshotIndexes("snapshot-indexes") ?? options.SnapshotIndexes;
         options.OnSchemaChange = defaults.SchemaChange("on-schema-change") ?? options.OnSchemaChange;
         options.CaptureMode = defaults.CaptureMode("capture-mode") ?? options.CaptureMode;
         if (defaults.Object("backoff") is { } backoff)
@@ -113,6 +116,7 @@ internal static class ActorSyncOptionsBinder
             PollInterval = sync.Duration("poll-interval"),
             ApplyTimeout = sync.Duration("apply-timeout"),
             SnapshotParallelism = sync.Int32("snapshot-parallelism"),
+            SnapshotIndexes = sync.SnapshotIndexes("snapshot-indexes"),
             OnSchemaChange = sync.SchemaChange("on-schema-change"),
             CaptureMode = sync.CaptureMode("capture-mode"),
         };
@@ -208,6 +212,13 @@ internal static class ActorSyncOptionsBinder
             "fail" => Configuration.OnSchemaChange.Fail,
             "add-columns" => Configuration.OnSchemaChange.AddColumns,
             _ => (OnSchemaChange?)null,
+        });
+
+        public SnapshotIndexes? SnapshotIndexes(string key) => Parse(key, "defer or keep", text => text switch
+        {
+            "defer" => Configuration.SnapshotIndexes.Defer,
+            "keep" => Configuration.SnapshotIndexes.Keep,
+            _ => (SnapshotIndexes?)null,
         });
 
         public CaptureMode? CaptureMode(string key) => Parse(key, "row, statement or auto", text => text switch

@@ -33,6 +33,9 @@ public sealed record SyncDefinition(
     /// <summary>The pause between batches while changes keep coming (<c>batch-delay</c>).</summary>
     public TimeSpan BatchDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>What a snapshot does with the target's indexes while it copies (<c>snapshot-indexes</c>).</summary>
+    public SnapshotIndexes SnapshotIndexes { get; init; } = SnapshotIndexes.Defer;
+
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -53,6 +56,7 @@ public sealed record SyncDefinition(
         Enabled = sync.Enabled,
         BatchDelay = sync.BatchDelay ?? defaults.BatchDelay,
         CaptureMode = sync.CaptureMode ?? defaults.CaptureMode,
+        SnapshotIndexes = sync.SnapshotIndexes ?? defaults.SnapshotIndexes,
     };
 
     private static string ParseIdentifier(string text) =>

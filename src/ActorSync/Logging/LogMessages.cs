@@ -24,8 +24,8 @@ public static partial class LogMessages
     [LoggerMessage(3000, LogLevel.Information, "Sync {Sync}: started ({Source} -> {Target})")]
     public static partial void SyncStarted(ILogger logger, string sync, string source, string target);
 
-    [LoggerMessage(3001, LogLevel.Information, "Sync {Sync}: snapshot {Kind}: about {RowsEstimated} rows")]
-    public static partial void SnapshotStarted(ILogger logger, string sync, string kind, long rowsEstimated);
+    [LoggerMessage(3001, LogLevel.Information, "Sync {Sync}: snapshot {Kind}: about {RowsEstimated} rows{Indexes}")]
+    public static partial void SnapshotStarted(ILogger logger, string sync, string kind, long rowsEstimated, string indexes);
 
     [LoggerMessage(3002, LogLevel.Information, "Sync {Sync}: snapshot {RowsCopied}/{RowsEstimated} rows, {RowsPerSecond:0} rows/s, ETA {Eta}")]
     public static partial void SnapshotProgress(ILogger logger, string sync, long rowsCopied, long rowsEstimated, double rowsPerSecond, string eta);

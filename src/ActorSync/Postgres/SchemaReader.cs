@@ -50,7 +50,16 @@ public static class SchemaReader
     private const string DependentsSql = """
         SELECT EXISTS (SELECT FROM pg_catalog.pg_constraint WHERE confrelid = $1 AND contype = 'f'),
                EXISTS (SELECT FROM pg_catalog.pg_trigger WHERE tgrelid = $1 AND NOT tgisinternal),
-               EXISTS (SELECT FROM pg_catalog.pg_inherits WHERE inhrelid = $1 OR inhparent = $1)
+               EXISTS (SELECT FROM pg_catalog.pg_inherits WHERE inhrelid = $1 OR inhparent = $1),
+               pg_catalog.to_regclass('actorsync.deferred_indexes') IS NOT NULL
+        """;
+
+    // A unique key a snapshot dropped to build after its copy (snapshot-indexes = defer) is the table's all the same:
+    // the copy rebuilds it before the sync applies anything, and a restart in between must plan as before.
+    private const string DeferredKeysSql = """
+        SELECT is_primary, key_columns FROM actorsync.deferred_indexes
+        WHERE table_oid = $1 AND is_unique AND key_columns IS NOT NULL
+        ORDER BY is_primary DESC, index_name
         """;
 
     /// <summary>Reads a table, or returns null when no table (or partitioned table) of that name exists.</summary>
@@ -111,7 +120,7 @@ public static class SchemaReader
             }
         }
 
-        bool referenced, triggers, child;
+        bool referenced, triggers, child, deferred;
         await using (var command = new NpgsqlCommand(DependentsSql, connection))
         {
             command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = oid, DataTypeName = "oid" });
@@ -120,6 +129,24 @@ public static class SchemaReader
             referenced = reader.GetBoolean(0);
             triggers = reader.GetBoolean(1);
             child = reader.GetBoolean(2);
+            deferred = reader.GetBoolean(3);
+        }
+
+        if (deferred)
+        {
+            await using var command = new NpgsqlCommand(DeferredKeysSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = oid, DataTypeName = "oid" });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = reader.GetFieldValue<string[]>(1);
+                if (reader.GetBoolean(0) && primaryKey.Length == 0)
+                {
+                    primaryKey = key;
+                }
+
+                uniqueKeys.Add(key);
+            }
         }
 
         return new TableSchema(oid, schema, table, columns, primaryKey, uniqueKeys, referenced, triggers) { InHierarchy = child };

@@ -21,6 +21,9 @@ public sealed class SnapshotProgress
 
     public int RangesDone => Volatile.Read(ref _rangesDone);
 
+    /// <summary>The target's indexes held back until the copy is done (<c>snapshot-indexes = defer</c>).</summary>
+    public IReadOnlyList<string> DeferredIndexes { get; set; } = [];
+
     /// <summary>Rows per second over this run of the copy (a resumed copy does not count earlier runs' rows).</summary>
     public double RowsPerSecond
     {

@@ -1,4 +1,5 @@
 using ActorSync.Apply;
+using ActorSync.Configuration;
 using ActorSync.Pools;
 using ActorSync.Postgres;
 using ActorSync.State;
@@ -63,6 +64,7 @@ public static class SnapshotRunner
             rangesTotal = await CountRangesAsync(target.Connection, sync.SqlName, cancellationToken);
             state = await SyncStateStore.ReadAsync(target.Connection, sync.SqlName, cancellationToken);
             progress.Start(state?.RowsEstimated ?? 0, rowsDone, rangesTotal, rangesTotal - pending.Count);
+            progress.DeferredIndexes = await IndexDeferral.ListAsync(target.Connection, sync.SqlName, cancellationToken);
         }
 
         started?.Invoke(resumed);
@@ -74,7 +76,11 @@ public static class SnapshotRunner
 
         await using (var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, cancellationToken))
         {
-            await SyncStateStore.CompleteSnapshotAsync(target.Connection, sync.SqlName, cancellationToken);
+            // The deferred indexes are built in the transaction that marks the copy done: until then a restart resumes.
+            await using var transaction = await target.Connection.BeginTransactionAsync(cancellationToken);
+            await IndexDeferral.RebuildAsync(target.Connection, transaction, sync.SqlName, cancellationToken);
+            await SyncStateStore.CompleteSnapshotAsync(target.Connection, transaction, sync.SqlName, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         return resumed ? Outcome.Resumed : Outcome.Copied;
@@ -104,6 +110,11 @@ public static class SnapshotRunner
         // Emptying the target and recording the ranges commit together: a crash either leaves the old state
         // ('pending', copied again from scratch) or the new one ('copying' with every range still to do).
         await using var transaction = await target.BeginTransactionAsync(cancellationToken);
+        if (sync.SnapshotIndexes == SnapshotIndexes.Defer)
+        {
+            await IndexDeferral.DeferAsync(target, transaction, sync.SqlName, plan.TargetTable, cancellationToken);
+        }
+
         await using (var truncate = new NpgsqlCommand(plan.TruncateTargetSql, target, transaction))
         {
             await truncate.ExecuteNonQueryAsync(cancellationToken);

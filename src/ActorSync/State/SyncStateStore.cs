@@ -117,13 +117,14 @@ public static class SyncStateStore
         await Bind(command, target, transaction).ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Marks the snapshot done.</summary>
-    public static async Task CompleteSnapshotAsync(NpgsqlConnection target, string sync, CancellationToken cancellationToken)
+    /// <summary>Marks the snapshot done, in the caller's transaction.</summary>
+    public static async Task CompleteSnapshotAsync(
+        NpgsqlConnection target, NpgsqlTransaction transaction, string sync, CancellationToken cancellationToken)
     {
         await using var command = Command(
             "UPDATE actorsync.sync_state SET snapshot_status = 'done', snapshot_done_at = now(), updated_at = now() WHERE sync_name = $1",
             sync);
-        await Bind(command, target, null).ExecuteNonQueryAsync(cancellationToken);
+        await Bind(command, target, transaction).ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>
