@@ -150,22 +150,9 @@ public sealed class PoolSupervisorActor : ReceiveActor
         private static NpgsqlDataSource Build(DatabaseOptions options, ConnectionRole role, ILoggerFactory loggerFactory)
         {
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-            builder.ConnectionStringBuilder.ApplicationName ??= "actorsync-" + role.ToString().ToLowerInvariant();
-            builder.ConnectionStringBuilder.MaxPoolSize = Math.Max(1, options.MaxConnections);
-            builder.ConnectionStringBuilder.IncludeErrorDetail = true;
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0 && !Mentions(options.ConnectionString, "Max Auto Prepare", "MaxAutoPrepare"))
-            {
-                builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            }
-
+            PoolConnectionSettings.Apply(builder.ConnectionStringBuilder, options, role);
             builder.UseLoggerFactory(loggerFactory);
             return builder.Build();
-        }
-
-        private static bool Mentions(string connectionString, params string[] keys)
-        {
-            var generic = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-            return keys.Any(generic.ContainsKey);
         }
     }
 }

@@ -14,7 +14,8 @@ public sealed class BenchConfig : IAsyncDisposable
         var path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("actorsync-bench-").FullName, "actorsync.conf");
         string Cs(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 16 }.ConnectionString;
         var syncs = string.Join("\n    ", tables.Select(t => $"{{ name = {t}, source = \"src:public.{t}\", target = \"tgt:public.{t}\" }}"));
-        var parallelism = options.Parallelism is { } p ? $", snapshot-parallelism = {p}" : "";
+        var parallelism = (options.Parallelism is { } p ? $", snapshot-parallelism = {p}" : "") +
+                          (options.SnapshotIndexes is { } indexes ? $", snapshot-indexes = {indexes}" : "");
         File.WriteAllText(path, $$"""
             actorsync {
               databases {

@@ -3,7 +3,7 @@ using ActorSync.Capture;
 
 namespace ActorSync.Benchmarks.Engine;
 
-/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --reps N</c>.</summary>
+/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N</c>.</summary>
 public sealed record BenchOptions
 {
     public CaptureMode Capture { get; init; } = CaptureMode.Row;
@@ -26,6 +26,9 @@ public sealed record BenchOptions
     /// <summary>The syncs' <c>snapshot-parallelism</c> (null: the configuration's default, the core count).</summary>
     public int? Parallelism { get; init; }
 
+    /// <summary>The syncs' <c>snapshot-indexes</c> (null: the configuration's default, defer).</summary>
+    public string? SnapshotIndexes { get; init; }
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -42,6 +45,7 @@ public sealed record BenchOptions
                 "--batch-size" => options with { BatchSize = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--batch-delay" => options with { BatchDelayMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--parallelism" => options with { Parallelism = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--snapshot-indexes" => options with { SnapshotIndexes = value },
                 "--reps" => options with { Reps = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };
