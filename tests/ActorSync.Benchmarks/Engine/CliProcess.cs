@@ -44,6 +44,9 @@ public sealed class CliProcess : IAsyncDisposable
     /// <summary>Waits for the process to end on its own (a command such as <c>uninstall</c>).</summary>
     public Task WaitForExitAsync() => _process.WaitForExitAsync();
 
+    /// <summary>The exit code once the process has ended, else null.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>VmHWM: the most resident memory the process has had so far.</summary>
     public double PeakResidentMegabytes()
     {

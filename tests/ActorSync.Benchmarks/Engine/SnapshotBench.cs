@@ -76,7 +76,7 @@ public static class SnapshotBench
         var elapsed = await TimeAsync(async () =>
         {
             await using var process = CliProcess.Start(["run", "--config", config.Path], cli.Assembly);
-            await WaitUntilAsync(servers.TargetDb, ActorSyncDoneSql);
+            await WaitUntilAsync(servers.TargetDb, ActorSyncDoneSql, process);
         });
         await CheckCountAsync(servers, rows);
         await using (var uninstall = CliProcess.Start(["uninstall", "--config", config.Path], cli.Assembly))
@@ -134,10 +134,15 @@ public static class SnapshotBench
     /// polling count(*) during the copy scanned up to a million rows ten times a second on the same two cores, slowing
     /// the very copies it timed (pg_dump | psql, timed by its exit, paid nothing).
     /// </summary>
-    private static async Task WaitUntilAsync(string connectionString, string sql)
+    private static async Task WaitUntilAsync(string connectionString, string sql, CliProcess? process = null)
     {
         while (true)
         {
+            if (process?.ExitCode is { } exitCode)
+            {
+                throw new InvalidOperationException($"actorsync run exited with code {exitCode} before its copy was done");
+            }
+
             try
             {
                 if (await BenchServers.ScalarAsync<bool>(connectionString, sql))
