@@ -114,16 +114,7 @@ public sealed class IndexDeferralTests(PostgresDatabaseFixture database) : IClas
         await ExecuteAsync(_target, "CREATE TABLE killed (id int PRIMARY KEY, v text); CREATE INDEX killed_v ON killed (left(v, 3))");
         var before = await IndexesAsync("killed");
         var driver = await InstallAsync("killed", parallelism: 2);
-        var first = new SnapshotProgress();
-        using var kill = new CancellationTokenSource();
-        var run = SnapshotRunner.RunAsync(driver.Plan, _leaser, first, false, kill.Token);
-        while (first.RangesDone < 2 && !run.IsCompleted)
-        {
-            await Task.Delay(10);
-        }
-
-        await kill.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        var first = await KillMidCopyAsync(driver, rangesDone: 2);
         Assert.InRange(first.RangesDone, 2, first.RangesTotal - 1);
         Assert.Equal("", await IndexesAsync("killed"));
 
@@ -148,16 +139,7 @@ public sealed class IndexDeferralTests(PostgresDatabaseFixture database) : IClas
         await ExecuteAsync(_target, "CREATE TABLE left_behind (id int PRIMARY KEY, v text)");
         var before = await IndexesAsync("left_behind");
         var driver = await InstallAsync("left_behind", parallelism: 2);
-        var progress = new SnapshotProgress();
-        using var kill = new CancellationTokenSource();
-        var run = SnapshotRunner.RunAsync(driver.Plan, _leaser, progress, false, kill.Token);
-        while (progress.RangesDone < 1 && !run.IsCompleted)
-        {
-            await Task.Delay(10);
-        }
-
-        await kill.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await KillMidCopyAsync(driver, rangesDone: 1);
         Assert.Equal("", await IndexesAsync("left_behind"));
 
         await using (var connection = await _target.OpenConnectionAsync())
@@ -204,6 +186,22 @@ public sealed class IndexDeferralTests(PostgresDatabaseFixture database) : IClas
             SnapshotIndexes = indexes,
         };
         return await SyncDriver.InstallAsync(sync, database.DataSource, _target, CaptureMode.Row);
+    }
+
+    // Starts the copy and cancels it once this many ranges are committed, as a killed process would stop it.
+    private async Task<SnapshotProgress> KillMidCopyAsync(SyncDriver driver, int rangesDone)
+    {
+        var progress = new SnapshotProgress();
+        using var kill = new CancellationTokenSource();
+        var run = SnapshotRunner.RunAsync(driver.Plan, _leaser, progress, false, kill.Token);
+        while (progress.RangesDone < rangesDone && !run.IsCompleted)
+        {
+            await Task.Delay(10);
+        }
+
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        return progress;
     }
 
     private async Task<string> IndexesAsync(string table)
