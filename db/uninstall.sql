@@ -12,7 +12,7 @@ BEGIN
         RETURN;
     END IF;
     IF pg_catalog.to_regclass('actorsync.deferred_indexes') IS NOT NULL THEN
-        FOR r IN SELECT d.definition FROM actorsync.deferred_indexes d ORDER BY d.is_primary DESC, d.is_unique DESC, d.index_name
+        FOR r IN SELECT d.definition FROM actorsync.deferred_indexes d ORDER BY d.is_primary DESC, d.is_unique DESC, d.index_name COLLATE "C"
         LOOP
             EXECUTE r.definition;
         END LOOP;
