@@ -9,13 +9,15 @@ public sealed class BenchConfig : IAsyncDisposable
 
     public string Path { get; }
 
-    public static BenchConfig Write(BenchServers servers, IEnumerable<string> tables, BenchOptions options)
+    /// <param name="adminPort">Where the admin endpoint listens on loopback; null runs without one.</param>
+    public static BenchConfig Write(BenchServers servers, IEnumerable<string> tables, BenchOptions options, int? adminPort = null)
     {
         var path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("actorsync-bench-").FullName, "actorsync.conf");
         string Cs(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 16 }.ConnectionString;
         var syncs = string.Join("\n    ", tables.Select(t => $"{{ name = {t}, source = \"src:public.{t}\", target = \"tgt:public.{t}\" }}"));
         var parallelism = (options.Parallelism is { } p ? $", snapshot-parallelism = {p}" : "") +
                           (options.SnapshotIndexes is { } indexes ? $", snapshot-indexes = {indexes}" : "");
+        var admin = adminPort is { } port ? $"admin {{ url = \"http://127.0.0.1:{port}\" }}" : "admin { enabled = false }";
         File.WriteAllText(path, $$"""
             actorsync {
               databases {
@@ -23,7 +25,7 @@ public sealed class BenchConfig : IAsyncDisposable
                 tgt { connection-string = "{{Cs(servers.TargetDb)}}", max-connections = 8 }
               }
               defaults { capture-mode = {{options.Capture.ToString().ToLowerInvariant()}}, batch-size = {{options.BatchSize}}{{parallelism}} }
-              admin { enabled = false }
+              {{admin}}
               syncs = [
                 {{syncs}}
               ]

@@ -20,13 +20,15 @@ public static class SnapshotBench
         var binaries = PostgresBinaries.Find();
         // ActorSync runs as the image ships it (ReadyToRun): the figure counts its process start.
         using var cli = await PublishedCli.PublishAsync();
-        await using var config = BenchConfig.Write(servers, ["bulk"], options);
+        var adminPort = FreePort();
+        await using var config = BenchConfig.Write(servers, ["bulk"], options, adminPort);
         // The same copy with every target index kept and filled row by row: what deferring them is worth, same run.
         await using var keepConfig = BenchConfig.Write(servers, ["bulk"], options with { SnapshotIndexes = "keep" });
         await BenchServers.ExecuteAsync(servers.SourceDb, "CREATE PUBLICATION bench_pub FOR TABLE bulk");
         var dumps = new List<double>();
         var natives = new List<double>();
         var actorsyncs = new List<double>();
+        var resyncs = new List<double>();
         var keeps = new List<double>();
         for (var rep = 0; rep < Math.Max(1, options.Reps); rep++)
         {
@@ -50,42 +52,80 @@ public static class SnapshotBench
             await BenchServers.ExecuteAsync(servers.TargetDb, "DROP SUBSCRIPTION bench_sub");
             await EmptyTargetAsync(servers);
 
-            var actorsync = await ActorSyncCopyAsync(servers, cli, config, options.Rows);
-            var keep = await ActorSyncCopyAsync(servers, cli, keepConfig, options.Rows);
+            var (actorsync, resync) = await ActorSyncCopyAsync(servers, cli, config, options.Rows, adminPort);
+            var (keep, _) = await ActorSyncCopyAsync(servers, cli, keepConfig, options.Rows);
             dumps.Add(dump.TotalSeconds);
             natives.Add(native.TotalSeconds);
             actorsyncs.Add(actorsync.TotalSeconds);
+            resyncs.Add(resync!.Value.TotalSeconds);
             keeps.Add(keep.TotalSeconds);
             Report.Row("snapshot-copy", "pg_dump|psql", $"rep{rep}_copy_s", dump.TotalSeconds);
             Report.Row("snapshot-copy", "native", $"rep{rep}_copy_s", native.TotalSeconds);
             Report.Row("snapshot-copy", "actorsync", $"rep{rep}_copy_s", actorsync.TotalSeconds);
+            Report.Row("snapshot-copy", "actorsync-running", $"rep{rep}_copy_s", resync.Value.TotalSeconds);
             Report.Row("snapshot-copy", "actorsync-keep-indexes", $"rep{rep}_copy_s", keep.TotalSeconds);
         }
 
         Report.Row("snapshot-copy", "pg_dump|psql", "copy_s", Report.Median(dumps));
         Report.Row("snapshot-copy", "native", "copy_s", Report.Median(natives));
         Report.Row("snapshot-copy", "actorsync", "copy_s", Report.Median(actorsyncs));
+        Report.Row("snapshot-copy", "actorsync-running", "copy_s", Report.Median(resyncs));
         Report.Row("snapshot-copy", "actorsync-keep-indexes", "copy_s", Report.Median(keeps));
         Report.Row("snapshot-copy", "actorsync", "ratio_to_native", Report.Median(actorsyncs) / Report.Median(natives));
         Report.Row("snapshot-copy", "actorsync", "ratio_to_pg_dump", Report.Median(actorsyncs) / Report.Median(dumps));
+        Report.Row("snapshot-copy", "actorsync-running", "ratio_to_native", Report.Median(resyncs) / Report.Median(natives));
+        Report.Row("snapshot-copy", "actorsync-running", "ratio_to_pg_dump", Report.Median(resyncs) / Report.Median(dumps));
     }
 
-    /// <summary>ActorSync: from process start (capture installed first) until its snapshot state says done.</summary>
-    private static async Task<TimeSpan> ActorSyncCopyAsync(BenchServers servers, PublishedCli cli, BenchConfig config, long rows)
+    /// <summary>
+    /// ActorSync: from process start (capture installed first) until its snapshot state says done; then, given an admin
+    /// port, from a resync request to the running service until the snapshot is done again.
+    /// </summary>
+    private static async Task<(TimeSpan Cold, TimeSpan? Running)> ActorSyncCopyAsync(
+        BenchServers servers, PublishedCli cli, BenchConfig config, long rows, int? adminPort = null)
     {
-        var elapsed = await TimeAsync(async () =>
+        TimeSpan? running = null;
+        var clock = Stopwatch.StartNew();
+        TimeSpan cold;
+        await using (var process = CliProcess.Start(["run", "--config", config.Path], cli.Assembly))
         {
-            await using var process = CliProcess.Start(["run", "--config", config.Path], cli.Assembly);
             await WaitUntilAsync(servers.TargetDb, ActorSyncDoneSql, process);
-        });
-        await CheckCountAsync(servers, rows);
+            cold = clock.Elapsed;
+            await CheckCountAsync(servers, rows);
+            if (adminPort is { } port)
+            {
+                var doneAt = await BenchServers.ScalarAsync<DateTime>(
+                    servers.TargetDb, "SELECT snapshot_done_at FROM actorsync.sync_state WHERE sync_name = 'bulk'");
+                var after = doneAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+                using var http = new HttpClient();
+                running = await TimeAsync(async () =>
+                {
+                    using var response = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/syncs/bulk/resync"), content: null);
+                    response.EnsureSuccessStatusCode();
+                    await WaitUntilAsync(
+                        servers.TargetDb,
+                        "SELECT coalesce(bool_and(snapshot_status = 'done' AND snapshot_done_at > " +
+                        $"'{after}+00'::timestamptz), false) FROM actorsync.sync_state",
+                        process);
+                });
+                await CheckCountAsync(servers, rows);
+            }
+        }
+
         await using (var uninstall = CliProcess.Start(["uninstall", "--config", config.Path], cli.Assembly))
         {
             await uninstall.WaitForExitAsync();
         }
 
         await EmptyTargetAsync(servers);
-        return elapsed;
+        return (cold, running);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task EmptyTargetAsync(BenchServers servers) =>
