@@ -58,6 +58,13 @@ public static class ActorSyncHost
     }
 
     /// <summary>
+    /// The host's own settings. ActorSync is configured by its HOCON file alone, so the host does not watch its content
+    /// root (the working directory, recursively) for an appsettings.json to reload: with a busy directory (logs written
+    /// beside the process) that watcher woke the service on every write.
+    /// </summary>
+    private static readonly string[] HostArgs = ["--hostBuilder:reloadConfigOnChange=false"];
+
+    /// <summary>
     /// Builds the host that <c>actorsync run</c> runs. <paramref name="configureServices"/> runs last, so its
     /// registrations win (<c>actorsync demo</c> replaces the console lifetime: it handles Ctrl+C itself).
     /// </summary>
@@ -66,14 +73,14 @@ public static class ActorSyncHost
     {
         if (!configuration.Options.Admin.Enabled)
         {
-            var plain = Host.CreateApplicationBuilder();
+            var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = HostArgs });
             (configureLogging ?? (l => l.AddActorSyncConsole()))(plain.Logging);
             plain.Services.AddActorSyncEngine(configuration);
             configureServices?.Invoke(plain.Services);
             return plain.Build();
         }
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostArgs });
         (configureLogging ?? (l => l.AddActorSyncConsole()))(builder.Logging);
         builder.Services.AddActorSyncEngine(configuration);
         builder.Services.AddActorSyncAdmin(configuration);
