@@ -7,16 +7,15 @@ namespace ActorSync.Tests.Snapshot;
 
 public sealed class SnapshotRunnerTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>, IAsyncLifetime
 {
-    private NpgsqlDataSource _target = null!;
-    private DataSourceLeaser _leaser = null!;
+    private SourceAndTarget _databases = null!;
 
-    public async Task InitializeAsync()
-    {
-        _target = NpgsqlDataSource.Create(await SharedPostgresServer.GetConnectionStringAsync(await database.CreateDatabaseAsync("tgt")));
-        _leaser = new DataSourceLeaser(new Dictionary<string, NpgsqlDataSource> { ["src"] = database.DataSource, ["tgt"] = _target });
-    }
+    private NpgsqlDataSource Target => _databases.Target;
 
-    public async Task DisposeAsync() => await _target.DisposeAsync();
+    private DataSourceLeaser Leaser => _databases.Leaser;
+
+    public async Task InitializeAsync() => _databases = await SourceAndTarget.CreateAsync(database);
+
+    public async Task DisposeAsync() => await _databases.DisposeAsync();
 
     [Theory]
     [InlineData("int_key", "id bigint PRIMARY KEY, v text", "g, md5(g::text)", "id")]
@@ -25,26 +24,26 @@ public sealed class SnapshotRunnerTests(PostgresDatabaseFixture database) : ICla
     public async Task Existing_rows_are_copied_in_parallel_key_ranges(string name, string columns, string values, string order)
     {
         await database.ExecuteAsync($"CREATE TABLE {name} ({columns}); INSERT INTO {name} SELECT {values} FROM generate_series(1, 60000) g; ANALYZE {name}");
-        await ExecuteAsync(_target, $"CREATE TABLE {name} ({columns})");
+        await ExecuteAsync(Target, $"CREATE TABLE {name} ({columns})");
         var driver = await InstallAsync(name);
         var progress = new SnapshotProgress();
 
-        var outcome = await SnapshotRunner.RunAsync(driver.Plan, _leaser, progress, force: false, default);
+        var outcome = await SnapshotRunner.RunAsync(driver.Plan, Leaser, progress, force: false, default);
 
         Assert.Equal(SnapshotRunner.Outcome.Copied, outcome);
         Assert.True(progress.RangesTotal > 1, $"{progress.RangesTotal} range(s)");
         Assert.Equal(progress.RangesTotal, progress.RangesDone);
         Assert.Equal(60000, progress.RowsCopied);
-        Assert.Equal(0, _leaser.Outstanding);
-        await TableFingerprint.AssertEqualAsync(database.DataSource, name, _target, name, order);
-        Assert.Equal(SnapshotRunner.Outcome.AlreadyDone, await SnapshotRunner.RunAsync(driver.Plan, _leaser, new SnapshotProgress(), false, default));
+        Assert.Equal(0, Leaser.Outstanding);
+        await TableFingerprint.AssertEqualAsync(database.DataSource, name, Target, name, order);
+        Assert.Equal(SnapshotRunner.Outcome.AlreadyDone, await SnapshotRunner.RunAsync(driver.Plan, Leaser, new SnapshotProgress(), false, default));
     }
 
     [Fact]
     public async Task Writes_during_the_copy_are_neither_lost_nor_duplicated()
     {
         await database.ExecuteAsync("CREATE TABLE busy (id int PRIMARY KEY, v text, n int); INSERT INTO busy SELECT g, md5(g::text), 0 FROM generate_series(1, 200000) g; ANALYZE busy");
-        await ExecuteAsync(_target, "CREATE TABLE busy (id int PRIMARY KEY, v text, n int)");
+        await ExecuteAsync(Target, "CREATE TABLE busy (id int PRIMARY KEY, v text, n int)");
         var driver = await InstallAsync("busy");
         using var stop = new CancellationTokenSource();
         var writer = Task.Run(async () =>
@@ -68,24 +67,24 @@ public sealed class SnapshotRunnerTests(PostgresDatabaseFixture database) : ICla
             return writes;
         });
 
-        await SnapshotRunner.RunAsync(driver.Plan, _leaser, new SnapshotProgress(), false, default);
+        await SnapshotRunner.RunAsync(driver.Plan, Leaser, new SnapshotProgress(), false, default);
         await stop.CancelAsync();
         var written = await writer;
         await driver.DrainAsync();
 
         Assert.True(written >= 50);
-        await TableFingerprint.AssertEqualAsync(database.DataSource, "busy", _target, "busy", "id");
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "busy", Target, "busy", "id");
     }
 
     [Fact]
     public async Task A_copy_killed_half_way_resumes_with_the_ranges_not_done()
     {
         await database.ExecuteAsync("CREATE TABLE resumable (id int PRIMARY KEY, v text); INSERT INTO resumable SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g; ANALYZE resumable");
-        await ExecuteAsync(_target, "CREATE TABLE resumable (id int PRIMARY KEY, v text)");
+        await ExecuteAsync(Target, "CREATE TABLE resumable (id int PRIMARY KEY, v text)");
         var driver = await InstallAsync("resumable", parallelism: 2);
         var first = new SnapshotProgress();
         using var kill = new CancellationTokenSource();
-        var run = SnapshotRunner.RunAsync(driver.Plan, _leaser, first, false, kill.Token);
+        var run = SnapshotRunner.RunAsync(driver.Plan, Leaser, first, false, kill.Token);
         while (first.RangesDone < 3 && !run.IsCompleted)
         {
             await Task.Delay(10);
@@ -97,35 +96,35 @@ public sealed class SnapshotRunnerTests(PostgresDatabaseFixture database) : ICla
         Assert.InRange(doneBefore, 3, first.RangesTotal - 1);
 
         var second = new SnapshotProgress();
-        var outcome = await SnapshotRunner.RunAsync(driver.Plan, _leaser, second, false, default);
+        var outcome = await SnapshotRunner.RunAsync(driver.Plan, Leaser, second, false, default);
 
         Assert.Equal(SnapshotRunner.Outcome.Resumed, outcome);
         Assert.Equal(first.RangesTotal, second.RangesTotal);
         Assert.Equal(400000, second.RowsCopied);
         Assert.True(second.RowsPerSecond >= 0);
         await driver.DrainAsync();
-        await TableFingerprint.AssertEqualAsync(database.DataSource, "resumable", _target, "resumable", "id");
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "resumable", Target, "resumable", "id");
     }
 
     [Fact]
     public async Task Resync_copies_again_from_scratch_and_removes_rows_the_source_never_had()
     {
         await database.ExecuteAsync("CREATE TABLE again (id int PRIMARY KEY, v text); INSERT INTO again SELECT g, 'v' FROM generate_series(1, 1000) g");
-        await ExecuteAsync(_target, "CREATE TABLE again (id int PRIMARY KEY, v text)");
+        await ExecuteAsync(Target, "CREATE TABLE again (id int PRIMARY KEY, v text)");
         var driver = await InstallAsync("again");
-        await SnapshotRunner.RunAsync(driver.Plan, _leaser, new SnapshotProgress(), false, default);
-        await ExecuteAsync(_target, "INSERT INTO again VALUES (-1, 'stray'); UPDATE again SET v = 'drifted' WHERE id = 5");
+        await SnapshotRunner.RunAsync(driver.Plan, Leaser, new SnapshotProgress(), false, default);
+        await ExecuteAsync(Target, "INSERT INTO again VALUES (-1, 'stray'); UPDATE again SET v = 'drifted' WHERE id = 5");
 
-        var outcome = await SnapshotRunner.RunAsync(driver.Plan, _leaser, new SnapshotProgress(), force: true, default);
+        var outcome = await SnapshotRunner.RunAsync(driver.Plan, Leaser, new SnapshotProgress(), force: true, default);
 
         Assert.Equal(SnapshotRunner.Outcome.Copied, outcome);
-        await TableFingerprint.AssertEqualAsync(database.DataSource, "again", _target, "again", "id");
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "again", Target, "again", "id");
     }
 
     private async Task<SyncDriver> InstallAsync(string name, int parallelism = 4)
     {
         var sync = SyncDriver.Define(name, $"src:public.{name}", $"tgt:public.{name}", batchSize: 5000) with { SnapshotParallelism = parallelism };
-        return await SyncDriver.InstallAsync(sync, database.DataSource, _target, CaptureMode.Row);
+        return await SyncDriver.InstallAsync(sync, database.DataSource, Target, CaptureMode.Row);
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql)
