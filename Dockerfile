@@ -14,7 +14,6 @@ WORKDIR /src
 # (the band developers and CI use) would refuse once a newer band ships. For the same reason an analyzer warning that
 # a newer band adds does not fail the image: CI's build (warnings as errors, the pinned SDK) is the gate for those.
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY src/ActorSync.Actors/ActorSync.Actors.csproj src/ActorSync.Actors/
 COPY src/ActorSync.Hocon/ActorSync.Hocon.csproj src/ActorSync.Hocon/
 COPY src/ActorSync/ActorSync.csproj src/ActorSync/
 COPY src/Directory.Build.props src/

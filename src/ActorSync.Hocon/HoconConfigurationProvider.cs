@@ -24,6 +24,12 @@ public sealed class HoconConfigurationProvider : FileConfigurationProvider
     {
     }
 
+    /// <summary>
+    /// The resolved document as a tree, or null before <see cref="Load(Stream)"/>: for consumers that need what the flattened
+    /// keys lose (the case of keys, arrays as arrays, origins of whole objects).
+    /// </summary>
+    public HoconObject? Root { get; private set; }
+
     /// <summary>Where the value of <paramref name="key"/> (a value or a section) was written.</summary>
     public bool TryGetOrigin(string key, out HoconOrigin origin) => _origins.TryGetValue(key, out origin);
 
@@ -42,7 +48,8 @@ public sealed class HoconConfigurationProvider : FileConfigurationProvider
         }
 
         var document = HoconParser.ParseText(text, fullPath, source.OriginPath ?? path, new HoconParseOptions { IncludeRoots = source.IncludeRoots });
-        (Data, _origins) = Flatten(document.ResolveConfig(source.ResolveOptions).Root);
+        Root = document.ResolveConfig(source.ResolveOptions).Root;
+        (Data, _origins) = Flatten(Root);
     }
 
     internal static (Dictionary<string, string?> Data, Dictionary<string, HoconOrigin> Origins) Flatten(HoconObject root)

@@ -19,6 +19,12 @@ public sealed record EngineSettings
     /// <summary>Keep-alive interval of the listener's connections.</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether disposing the engine throws when an actor left a message unhandled (the tests' harness sets it, so a
+    /// handler that silently drops its message fails the test that sent it; the service only logs them).
+    /// </summary>
+    public bool FailOnUnhandledMessages { get; init; }
+
     /// <summary>The settings a configuration asks for.</summary>
     public static EngineSettings From(ActorSyncOptions options) => new() { Backoff = options.Defaults.Backoff };
 }

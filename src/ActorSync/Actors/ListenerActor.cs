@@ -2,6 +2,7 @@ using ActorSync.Configuration;
 using ActorSync.Listening;
 using ActorSync.Logging;
 using ActorSync.Metrics;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSync.Actors;

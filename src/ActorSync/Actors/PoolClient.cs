@@ -1,4 +1,5 @@
 using ActorSync.Pools;
+using Akka.Actor;
 using Npgsql;
 
 namespace ActorSync.Actors;

@@ -2,6 +2,7 @@ using ActorSync.Configuration;
 using ActorSync.Logging;
 using ActorSync.Metrics;
 using ActorSync.Pools;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using ActorSync.Configuration;
 using ActorSync.Logging;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSync.Actors;
@@ -21,6 +22,9 @@ public sealed class SyncEngine : IAsyncDisposable
         _logger = state.LoggerFactory.CreateLogger<SyncEngine>();
     }
 
+    /// <summary>The actor system's name.</summary>
+    public const string SystemName = "actorsync";
+
     /// <summary>The version reported by status and logs.</summary>
     public static string Version { get; } =
         typeof(SyncEngine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -31,12 +35,8 @@ public sealed class SyncEngine : IAsyncDisposable
 
     public EngineState State { get; }
 
-    /// <summary>Starts the engine in a new actor system.</summary>
-    public static SyncEngine Start(EngineState state)
-    {
-        var system = ActorSystem.Create("actorsync", new ActorSystemSettings { LoggerFactory = state.LoggerFactory });
-        return Start(system, state);
-    }
+    /// <summary>Starts the engine in a new actor system (tests and benchmarks; the service runs it in the host's).</summary>
+    public static SyncEngine Start(EngineState state) => Start(Hosting.AkkaSettings.CreateSystem(SystemName, state.LoggerFactory), state);
 
     /// <summary>Starts the engine in an existing actor system (the hosted one).</summary>
     public static SyncEngine Start(ActorSystem system, EngineState state)
@@ -45,6 +45,7 @@ public sealed class SyncEngine : IAsyncDisposable
             state.LoggerFactory.CreateLogger<SyncEngine>(), Version, state.Syncs.Count,
             state.Syncs.SelectMany(s => new[] { s.Source.Database, s.Target.Database }).Distinct().Count());
         var guardian = system.ActorOf(Props.Create(() => new SyncGuardianActor(state)), "syncs");
+        system.ActorOf(Props.Create(() => new EngineWatchActor(guardian, state)), "engine-watch");
         var engine = new SyncEngine(system, guardian, state);
         system.RegisterOnTermination(() => LogMessages.EngineStopped(engine._logger));
         return engine;
@@ -74,7 +75,14 @@ public sealed class SyncEngine : IAsyncDisposable
             : null;
     }
 
-    public async ValueTask DisposeAsync() => await System.Terminate();
+    public async ValueTask DisposeAsync()
+    {
+        await System.Terminate();
+        if (State.Settings.FailOnUnhandledMessages && !State.UnhandledMessages.IsEmpty)
+        {
+            throw new InvalidOperationException($"Actors left messages unhandled: {string.Join("; ", State.UnhandledMessages)}");
+        }
+    }
 
     private static async Task<T?> AskOrDefault<T>(IActorRef actor, object message, TimeSpan timeout, CancellationToken cancellationToken)
         where T : class

@@ -1,6 +1,7 @@
 using ActorSync.Configuration;
 using ActorSync.Logging;
 using ActorSync.Metrics;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSync.Actors;
@@ -101,4 +102,7 @@ public sealed class EngineState(
     public ListenerHealth ListenerHealth(string database) => _listeners.GetOrAdd(database, _ => new ListenerHealth());
 
     public SyncHealth SyncHealth(string sync) => _syncs.GetOrAdd(sync, _ => new SyncHealth());
+
+    /// <summary>Messages an actor left unhandled (each a bug), as "type sent to path"; reported by <see cref="EngineWatchActor"/>.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> UnhandledMessages { get; } = new();
 }

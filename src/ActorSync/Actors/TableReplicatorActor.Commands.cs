@@ -1,6 +1,7 @@
 using ActorSync.Logging;
 using ActorSync.Pools;
 using ActorSync.State;
+using Akka.Actor;
 
 namespace ActorSync.Actors;
 

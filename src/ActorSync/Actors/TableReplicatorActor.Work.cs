@@ -7,6 +7,7 @@ using ActorSync.Pools;
 using ActorSync.Postgres;
 using ActorSync.Snapshot;
 using ActorSync.State;
+using Akka.Actor;
 using Npgsql;
 
 namespace ActorSync.Actors;

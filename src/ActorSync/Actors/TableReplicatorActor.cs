@@ -4,6 +4,7 @@ using ActorSync.Logging;
 using ActorSync.Metrics;
 using ActorSync.Pools;
 using ActorSync.Snapshot;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 
 namespace ActorSync.Actors;
@@ -62,7 +63,12 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
         Receive<Start>(_ => StartWork());
         Receive<Prepared>(OnPrepared);
-        Receive<SnapshotUnderway>(_ => _health.ResyncRequested = false);
+        // A block body: an expression lambda whose value is a bool (an assignment, here) picks Receive's Func<T, bool>
+        // overload, and its false leaves the message unhandled (issue 17).
+        Receive<SnapshotUnderway>(_ =>
+        {
+            _health.ResyncRequested = false;
+        });
         Receive<SnapshotDone>(OnSnapshotDone);
         Receive<BatchDone>(OnBatchDone);
         Receive<ArmAnswered>(OnArmAnswered);

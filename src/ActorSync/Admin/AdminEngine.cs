@@ -1,5 +1,6 @@
 using ActorSync.Actors;
 using ActorSync.Hosting;
+using Akka.Actor;
 
 namespace ActorSync.Admin;
 

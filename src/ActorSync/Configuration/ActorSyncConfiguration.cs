@@ -10,11 +10,15 @@ namespace ActorSync.Configuration;
 /// </summary>
 public sealed class ActorSyncConfiguration
 {
-    private ActorSyncConfiguration(string path, ActorSyncOptions options, IReadOnlyList<SyncDefinition> syncs)
+    /// <summary>The top-level key whose block configures Akka.NET.</summary>
+    public const string AkkaSection = "akka";
+
+    private ActorSyncConfiguration(string path, ActorSyncOptions options, IReadOnlyList<SyncDefinition> syncs, HoconObject? akka)
     {
         Path = path;
         Options = options;
         Syncs = syncs;
+        Akka = akka;
     }
 
     /// <summary>The configuration file, as given.</summary>
@@ -25,6 +29,13 @@ public sealed class ActorSyncConfiguration
 
     /// <summary>The syncs with their names parsed and defaults applied, in configuration order.</summary>
     public IReadOnlyList<SyncDefinition> Syncs { get; }
+
+    /// <summary>
+    /// The file's top-level <c>akka { }</c> block, parsed and resolved by our HOCON library (substitutions such as
+    /// <c>${?VAR}</c> filled in), or null when there is none. Its keys are Akka.NET's to judge: the host hands the tree to
+    /// Akka.Hosting as it is.
+    /// </summary>
+    public HoconObject? Akka { get; }
 
     /// <summary>Loads and validates the HOCON file at <paramref name="path"/>.</summary>
     /// <param name="path">The file; relative paths are relative to the working directory and stay relative in messages.</param>
@@ -61,14 +72,25 @@ public sealed class ActorSyncConfiguration
             throw new InvalidConfigurationException(path, [new ConfigurationProblem(path, "", $"cannot read the file: {exception.Message}")], exception);
         }
 
-        return FromConfiguration(configuration, path);
+        var root = configuration.Providers.OfType<HoconConfigurationProvider>().Single().Root;
+        HoconObject? akka = null;
+        if (root is not null && root.TryGetValue(AkkaSection, out var value))
+        {
+            akka = value as HoconObject ?? throw new InvalidConfigurationException(
+                path,
+                [new ConfigurationProblem(value.Origin.ToString(), AkkaSection, "expected an object of Akka.NET settings such as akka { loglevel = DEBUG }")
+                { Origin = value.Origin }]);
+        }
+
+        return FromConfiguration(configuration, path, akka);
     }
 
     /// <summary>Binds and validates the <c>actorsync</c> section of a configuration built elsewhere.</summary>
     /// <param name="configuration">The configuration; HOCON providers in it supply the origins of problems.</param>
     /// <param name="description">Names the configuration in problems whose origin is unknown.</param>
     /// <exception cref="InvalidConfigurationException">Settings are missing or invalid.</exception>
-    public static ActorSyncConfiguration FromConfiguration(IConfiguration configuration, string description)
+    /// <param name="akka">The <c>akka</c> block, when the caller has one.</param>
+    public static ActorSyncConfiguration FromConfiguration(IConfiguration configuration, string description, HoconObject? akka = null)
     {
         var context = new ConfigurationContext(configuration, description);
         var options = ActorSyncOptionsBinder.Bind(context);
@@ -78,7 +100,7 @@ public sealed class ActorSyncConfiguration
             throw new InvalidConfigurationException(description, ConfigurationProblem.InFileOrder(context.Problems));
         }
 
-        return new ActorSyncConfiguration(description, options, options.Syncs.Select(sync => SyncDefinition.From(sync, options.Defaults)).ToArray());
+        return new ActorSyncConfiguration(description, options, options.Syncs.Select(sync => SyncDefinition.From(sync, options.Defaults)).ToArray(), akka);
     }
 
     private static HoconException? FindHoconException(Exception? exception)

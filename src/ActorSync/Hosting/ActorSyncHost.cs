@@ -1,8 +1,8 @@
 using ActorSync.Actors;
-using ActorSync.Actors.Hosting;
 using ActorSync.Admin;
 using ActorSync.Configuration;
 using ActorSync.Metrics;
+using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,16 +23,26 @@ public static class ActorSyncHost
         services.AddMetrics();
         services.AddSingleton(provider => new ActorSyncMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<EngineAccessor>();
+        services.AddSingleton<EngineStartup>();
         services.AddHostedService<SnapshotProgressBar>();
 
-        // The kernel's hosting (as Akka.Hosting): the actor system starts with the host, runs CoordinatedShutdown when
-        // it stops, and stops the host (exit code 1) if it terminates on its own after a fatal failure.
-        services.AddActorSystem("actorsync", (builder, provider) => builder.WithActors((system, registry) =>
-        {
-            var engine = SyncEngine.Start(system, provider.GetRequiredService<EngineState>());
-            registry.Register<SyncGuardianActor>(engine.Guardian);
-            provider.GetRequiredService<EngineAccessor>().Engine = engine;
-        }));
+        // Akka.Hosting: the actor system starts with the host and runs CoordinatedShutdown when it stops; our hosted
+        // service keeps ActorSync's exit codes (start-up failure or a system that terminates on its own: exit code 1).
+        services.AddAkka<ActorSyncAkkaService>(SyncEngine.SystemName, (builder, provider) => builder
+            .AddHocon(AkkaSettings.For(configuration.Akka), HoconAddMode.Prepend)
+            .WithActors((system, registry) =>
+            {
+                try
+                {
+                    var engine = SyncEngine.Start(system, provider.GetRequiredService<EngineState>());
+                    registry.Register<SyncGuardianActor>(engine.Guardian);
+                    provider.GetRequiredService<EngineAccessor>().Engine = engine;
+                }
+                catch (Exception error)
+                {
+                    provider.GetRequiredService<EngineStartup>().Failure = error;
+                }
+            }));
         return services;
     }
 
@@ -54,6 +64,9 @@ public static class ActorSyncHost
         logging.AddFilter("Npgsql.Transaction", LogLevel.Critical);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+        // Akka.Hosting logs a start-up failure with its stack trace; ActorSyncAkkaService reports it in one line.
+        logging.AddFilter("Akka.Hosting.AkkaHostedService", LogLevel.None);
         return logging;
     }
 

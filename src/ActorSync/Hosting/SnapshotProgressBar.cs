@@ -1,5 +1,6 @@
 using System.Globalization;
 using ActorSync.Actors;
+using Akka.Actor;
 using Microsoft.Extensions.Hosting;
 
 namespace ActorSync.Hosting;

@@ -15,6 +15,18 @@ public static partial class LogMessages
     [LoggerMessage(1001, LogLevel.Information, "ActorSync stopped")]
     public static partial void EngineStopped(ILogger logger);
 
+    [LoggerMessage(1002, LogLevel.Critical, "The actor system could not start: {Error}")]
+    public static partial void ActorSystemStartFailed(ILogger logger, string error);
+
+    [LoggerMessage(1003, LogLevel.Critical, "The actor system stopped on its own ({Reason}); the service stops")]
+    public static partial void ActorSystemTerminated(ILogger logger, string reason);
+
+    [LoggerMessage(1004, LogLevel.Critical, "The engine's root actor stopped; the service stops")]
+    public static partial void EngineGuardianStopped(ILogger logger);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Unhandled message: {Message}")]
+    public static partial void MessageUnhandled(ILogger logger, string message);
+
     [LoggerMessage(2000, LogLevel.Information, "Sync {Sync}: capture installed on {Source} ({Mode} triggers)")]
     public static partial void CaptureInstalled(ILogger logger, string sync, string source, string mode);
 

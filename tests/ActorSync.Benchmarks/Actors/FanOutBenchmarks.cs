@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using ActorSync.Actors;
+using Akka.Actor;
 using BenchmarkDotNet.Attributes;
 
 namespace ActorSync.Benchmarks.Actors;

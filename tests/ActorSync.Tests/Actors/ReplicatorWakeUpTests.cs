@@ -1,8 +1,9 @@
 using ActorSync.Actors;
-using ActorSync.Actors.TestKit.Xunit2;
 using ActorSync.Configuration;
 using ActorSync.Metrics;
 using ActorSync.Tests.Support;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

@@ -29,6 +29,7 @@ public sealed class EngineHarness : IAsyncDisposable
             Backoff = options.Defaults.Backoff,
             KeepAlive = TimeSpan.FromSeconds(2),
             SchemaCheckInterval = TimeSpan.FromMilliseconds(500),
+            FailOnUnhandledMessages = true,
         };
         return SyncEngine.Start(new EngineState(
             options, syncs.Select(s => s with { CaptureMode = mode }).ToArray(), settings, loggerFactory ?? NullLoggerFactory.Instance));

@@ -1,0 +1,92 @@
+using ActorSync.Actors;
+using ActorSync.Logging;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ActorSync.Hosting;
+
+/// <summary>
+/// Akka.Hosting's hosted service with ActorSync's exit codes (DESIGN.md, "Surfaces"). Akka.Hosting prints a start-up
+/// failure with its stack trace to stdout and rethrows, and ends the process with exit code 0 when the actor system
+/// terminates on its own. Here: an actor system that cannot start is one log line and exit code 1 (exit code 2 when the
+/// <c>akka</c> block of the configuration is what Akka refused); an actor system that terminates while the host is not
+/// stopping is one log line and exit code 1. A stop of the host (Ctrl+C, SIGTERM) runs CoordinatedShutdown as before.
+/// </summary>
+public sealed class ActorSyncAkkaService(
+    AkkaConfigurationBuilder configurationBuilder, IServiceProvider serviceProvider, ILogger<AkkaHostedService> logger,
+    IHostApplicationLifetime? applicationLifetime)
+    : AkkaHostedService(configurationBuilder, serviceProvider, logger, applicationLifetime)
+{
+    private readonly ILogger _logger = serviceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ActorSync.Hosting");
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The actor system is created by its service factory; resolving it here first means that a failure to create it
+        // (an akka setting Akka refuses, say) is ours to report rather than Akka.Hosting's.
+        ActorSystem system;
+        try
+        {
+            system = ServiceProvider.GetRequiredService<ActorSystem>();
+        }
+        catch (Exception error)
+        {
+            Fail(error);
+            return;
+        }
+
+        // The actor starters (WithActors) record their failure instead of throwing it, for the same reason.
+        await base.StartAsync(cancellationToken);
+        if (ServiceProvider.GetRequiredService<EngineStartup>().Failure is { } failure)
+        {
+            Fail(failure);
+            return;
+        }
+
+        _ = system.WhenTerminated.ContinueWith(
+            _ => OnTerminated(CoordinatedShutdown.Get(system).ShutdownReason), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void Fail(Exception error)
+    {
+        var badInput = FindConfigurationException(error) is not null;
+        LogMessages.ActorSystemStartFailed(_logger, Configuration.SecretMasker.MaskText(ErrorText.Describe(FindConfigurationException(error) ?? error)));
+        Environment.ExitCode = badInput ? Cli.ExitCodes.BadInput : Cli.ExitCodes.Failure;
+        HostApplicationLifetime?.StopApplication();
+    }
+
+    private void OnTerminated(CoordinatedShutdown.Reason? reason)
+    {
+        // The host's own stop runs CoordinatedShutdown with the CLR exit reason; any other end is the system's own.
+        if (reason is CoordinatedShutdown.ClrExitReason)
+        {
+            return;
+        }
+
+        LogMessages.ActorSystemTerminated(_logger, reason?.GetType().Name ?? "terminated");
+        Environment.ExitCode = Cli.ExitCodes.Failure;
+        HostApplicationLifetime?.StopApplication();
+    }
+
+    private static Akka.Configuration.ConfigurationException? FindConfigurationException(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+        {
+            if (error is Akka.Configuration.ConfigurationException configuration)
+            {
+                return configuration;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>What went wrong while the engine's actors were being started (null when nothing did).</summary>
+public sealed class EngineStartup
+{
+    public Exception? Failure { get; set; }
+}
