@@ -30,7 +30,12 @@ public sealed class EngineWatchActor : ReceiveActor
             var shutdown = CoordinatedShutdown.Get(Context.System);
             if (shutdown.ShutdownReason is null)
             {
-                LogMessages.EngineGuardianStopped(logger);
+                if (state.StartFailure is null)
+                {
+                    // A stop the guardian did not explain itself.
+                    LogMessages.EngineGuardianStopped(logger);
+                }
+
                 shutdown.Run(EngineStoppedReason.Instance);
             }
         });

@@ -29,6 +29,22 @@ public sealed class SyncGuardianActor : ReceiveActor
 
     protected override void PreStart()
     {
+        try
+        {
+            StartChildren();
+        }
+        catch (Exception error)
+        {
+            // Without its children there is no engine, and Akka's user guardian would stop this actor with a stack trace
+            // of its own. Say why in one line and stop: EngineWatchActor then shuts the actor system down (exit code 1).
+            _state.StartFailure = error;
+            LogMessages.EngineStartFailed(_logger, ErrorText.Describe(error));
+            Context.Stop(Self);
+        }
+    }
+
+    private void StartChildren()
+    {
         var options = _state.Options;
         var settings = _state.Settings;
         var loggerFactory = _state.LoggerFactory;
@@ -57,7 +73,7 @@ public sealed class SyncGuardianActor : ReceiveActor
         directory.Publish(_state.Syncs.Select(s => (s.SqlName, s.Source.Database, _replicators[s.Name])));
     }
 
-    // Unlimited restarts; the failed child waits out its own backoff. The kernel's own failure logging is off: it would
+    // Unlimited restarts; the failed child waits out its own backoff. Akka's own failure logging is off: it would
     // print a stack trace per restart, and a sync failing for hours restarts thousands of times; one line is enough.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
         error =>
@@ -102,6 +118,9 @@ public sealed class EngineState(
     public ListenerHealth ListenerHealth(string database) => _listeners.GetOrAdd(database, _ => new ListenerHealth());
 
     public SyncHealth SyncHealth(string sync) => _syncs.GetOrAdd(sync, _ => new SyncHealth());
+
+    /// <summary>Why the engine's root actor could not start its children (it stopped), or null.</summary>
+    public Exception? StartFailure { get; set; }
 
     /// <summary>Messages an actor left unhandled (each a bug), as "type sent to path"; reported by <see cref="EngineWatchActor"/>.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> UnhandledMessages { get; } = new();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ActorSync.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ActorSync.Cli;
@@ -49,7 +50,7 @@ public static class RunCommand
 
             using var host = await building;
             await host.RunAsync(cancellationToken);
-            return Environment.ExitCode;
+            return host.Services.GetRequiredService<ServiceExit>().ExitCode;
         });
         return command;
     }

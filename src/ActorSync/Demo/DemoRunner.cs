@@ -94,6 +94,13 @@ public sealed class DemoRunner
         try
         {
             await host.StartAsync(abort);
+            var exit = host.Services.GetRequiredService<ServiceExit>();
+            if (exit.ExitCode != ExitCodes.Ok)
+            {
+                // The actor system did not start; the log line says why.
+                return exit.ExitCode;
+            }
+
             return await WatchAndVerifyAsync(host, plans, databases);
         }
         finally

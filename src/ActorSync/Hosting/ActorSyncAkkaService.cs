@@ -9,9 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace ActorSync.Hosting;
 
 /// <summary>
-/// Akka.Hosting's hosted service with ActorSync's exit codes (DESIGN.md, "Surfaces"). Akka.Hosting prints a start-up
-/// failure with its stack trace to stdout and rethrows, and ends the process with exit code 0 when the actor system
-/// terminates on its own. Here: an actor system that cannot start is one log line and exit code 1 (exit code 2 when the
+/// Akka.Hosting's hosted service with ActorSync's exit codes (DESIGN.md, "Surfaces"), kept in <see cref="ServiceExit"/>.
+/// Akka.Hosting prints a start-up failure with its stack trace to stdout and rethrows, and ends the process with exit
+/// code 0 when the actor system terminates on its own. Here: an actor system that cannot start is one log line and exit code 1 (exit code 2 when the
 /// <c>akka</c> block of the configuration is what Akka refused); an actor system that terminates while the host is not
 /// stopping is one log line and exit code 1. A stop of the host (Ctrl+C, SIGTERM) runs CoordinatedShutdown as before.
 /// </summary>
@@ -21,6 +21,7 @@ public sealed class ActorSyncAkkaService(
     : AkkaHostedService(configurationBuilder, serviceProvider, logger, applicationLifetime)
 {
     private readonly ILogger _logger = serviceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ActorSync.Hosting");
+    private readonly ServiceExit _exit = serviceProvider.GetRequiredService<ServiceExit>();
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,7 +40,7 @@ public sealed class ActorSyncAkkaService(
 
         // The actor starters (WithActors) record their failure instead of throwing it, for the same reason.
         await base.StartAsync(cancellationToken);
-        if (ServiceProvider.GetRequiredService<EngineStartup>().Failure is { } failure)
+        if (_exit.StartFailure is { } failure)
         {
             Fail(failure);
             return;
@@ -54,7 +55,7 @@ public sealed class ActorSyncAkkaService(
     {
         var badInput = FindConfigurationException(error) is not null;
         LogMessages.ActorSystemStartFailed(_logger, Configuration.SecretMasker.MaskText(ErrorText.Describe(FindConfigurationException(error) ?? error)));
-        Environment.ExitCode = badInput ? Cli.ExitCodes.BadInput : Cli.ExitCodes.Failure;
+        _exit.ExitCode = badInput ? Cli.ExitCodes.BadInput : Cli.ExitCodes.Failure;
         HostApplicationLifetime?.StopApplication();
     }
 
@@ -66,8 +67,13 @@ public sealed class ActorSyncAkkaService(
             return;
         }
 
-        LogMessages.ActorSystemTerminated(_logger, reason?.GetType().Name ?? "terminated");
-        Environment.ExitCode = Cli.ExitCodes.Failure;
+        if (reason is not EngineStoppedReason)
+        {
+            // (The engine's own stop was logged, with its cause, where it happened.)
+            LogMessages.ActorSystemTerminated(_logger, reason?.GetType().Name ?? "terminated");
+        }
+
+        _exit.ExitCode = Cli.ExitCodes.Failure;
         HostApplicationLifetime?.StopApplication();
     }
 
@@ -85,8 +91,15 @@ public sealed class ActorSyncAkkaService(
     }
 }
 
-/// <summary>What went wrong while the engine's actors were being started (null when nothing did).</summary>
-public sealed class EngineStartup
+/// <summary>
+/// How the service ended, for <c>actorsync run</c> to return: set by <see cref="ActorSyncAkkaService"/> rather than in
+/// the process-wide <see cref="Environment.ExitCode"/>, so hosts in one process (tests, the demo) do not share it.
+/// </summary>
+public sealed class ServiceExit
 {
-    public Exception? Failure { get; set; }
+    /// <summary>0 unless the actor system failed to start or terminated on its own.</summary>
+    public int ExitCode { get; set; }
+
+    /// <summary>What an actor starter threw (it records the failure instead of throwing it through Akka.Hosting).</summary>
+    public Exception? StartFailure { get; set; }
 }

@@ -23,7 +23,7 @@ public static class ActorSyncHost
         services.AddMetrics();
         services.AddSingleton(provider => new ActorSyncMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<EngineAccessor>();
-        services.AddSingleton<EngineStartup>();
+        services.AddSingleton<ServiceExit>();
         services.AddHostedService<SnapshotProgressBar>();
 
         // Akka.Hosting: the actor system starts with the host and runs CoordinatedShutdown when it stops; our hosted
@@ -40,7 +40,7 @@ public static class ActorSyncHost
                 }
                 catch (Exception error)
                 {
-                    provider.GetRequiredService<EngineStartup>().Failure = error;
+                    provider.GetRequiredService<ServiceExit>().StartFailure = error;
                 }
             }));
         return services;

@@ -24,6 +24,9 @@ public static partial class LogMessages
     [LoggerMessage(1004, LogLevel.Critical, "The engine's root actor stopped; the service stops")]
     public static partial void EngineGuardianStopped(ILogger logger);
 
+    [LoggerMessage(1006, LogLevel.Critical, "The engine could not start: {Error}; the service stops")]
+    public static partial void EngineStartFailed(ILogger logger, string error);
+
     [LoggerMessage(1005, LogLevel.Warning, "Unhandled message: {Message}")]
     public static partial void MessageUnhandled(ILogger logger, string message);
 

@@ -84,45 +84,4 @@ public sealed class AdminHost : IAsyncDisposable
         _host.Dispose();
         _config.Dispose();
     }
-
-    private sealed class LogCollector : ILoggerProvider
-    {
-        private readonly List<string> _lines = [];
-
-        public string Text
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return string.Join("\n", _lines);
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private void Add(string line)
-        {
-            lock (_lines)
-            {
-                _lines.Add(line);
-            }
-        }
-
-        private sealed class Logger(LogCollector collector, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                collector.Add($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
-        }
-    }
 }
