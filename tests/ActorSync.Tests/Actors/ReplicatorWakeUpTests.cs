@@ -3,7 +3,6 @@ using ActorSync.Configuration;
 using ActorSync.Metrics;
 using ActorSync.Tests.Support;
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -14,7 +13,7 @@ namespace ActorSync.Tests.Actors;
 /// table): it looks again quickly, backing off only while nothing comes, and starts quick again whenever a batch finds
 /// work, so a busy table never waits for the poll interval, the safety net.
 /// </summary>
-public sealed class ReplicatorWakeUpTests(PostgresDatabaseFixture database) : TestKit, IClassFixture<PostgresDatabaseFixture>
+public sealed class ReplicatorWakeUpTests(PostgresDatabaseFixture database) : ActorTestKit, IClassFixture<PostgresDatabaseFixture>
 {
     [Fact]
     public async Task A_busy_table_whose_wake_up_never_arms_is_looked_at_again_quickly_after_every_batch()
