@@ -28,10 +28,8 @@ public sealed partial class TableReplicatorActor
 
     private sealed record WorkFailed(Exception Error, int BatchLimit = 0);
 
-    private sealed record PollDue
-    {
-        public static readonly PollDue Instance = new();
-    }
+    /// <summary>Time to look at the delta again; <see cref="Token"/> tells a current poll from one cancelled since.</summary>
+    private sealed record PollDue(long Token);
 
     private sealed record SchemaCheckDue
     {

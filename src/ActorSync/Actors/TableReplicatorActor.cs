@@ -31,6 +31,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
     private readonly ActorSyncMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeSpan _schedulerTick = Context.System.Settings.Config.GetTimeSpan("akka.scheduler.tick-duration", TimeSpan.FromMilliseconds(10));
 
     private SyncPlan? _plan;
     private string _state = SyncStates.Starting;
@@ -44,6 +45,10 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     private bool _checkingSchema;
     private bool _schemaChanged;
     private TimeSpan _quickPoll = FirstQuickPoll;
+
+    // Poll tokens are unique across incarnations: a short poll of a failed incarnation may still arrive after a restart.
+    private static long _pollTokens;
+    private long _pollToken;
     private SnapshotProgress? _snapshot;
     private HeldConnections _held;
     private (long Count, DateTimeOffset? Oldest) _pending;
@@ -93,7 +98,13 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
             _armed = false; // a (re)connected listener holds no locks
             RequestDrain();
         });
-        Receive<PollDue>(_ => RequestDrain());
+        Receive<PollDue>(due =>
+        {
+            if (due.Token == _pollToken)
+            {
+                RequestDrain();
+            }
+        });
         Receive<PendingRefreshDue>(_ => RefreshPending());
         Receive<SchemaCheckDue>(_ => CheckSchema());
         Receive<SchemaChecked>(OnSchemaChecked);
@@ -227,7 +238,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
             _state = SyncStates.Streaming;
         }
 
-        Timers.Cancel("poll");
+        CancelPoll();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
         ApplyBatchAsync(_plan, _held, limit, _stopping.Token).PipeTo(
@@ -273,7 +284,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         else if (!result.IsEmpty && result.DeltaRows < done.Limit && _sync.BatchDelay > TimeSpan.Zero)
         {
             // Changes keep coming but there is no backlog: let them gather for a moment (batch-delay).
-            Timers.StartSingleTimer("poll", PollDue.Instance, _sync.BatchDelay);
+            SchedulePoll(_sync.BatchDelay);
         }
         else if (!result.IsEmpty || _wakeRequested)
         {
@@ -300,7 +311,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         if (!answer.Armed)
         {
             // A writer that saw us busy is still in flight (or the listener is away): poll again soon.
-            Timers.StartSingleTimer("poll", PollDue.Instance, _quickPoll);
+            SchedulePoll(_quickPoll);
             if (_quickPoll > TimeSpan.FromMilliseconds(50))
             {
                 ReleaseConnections();
@@ -336,7 +347,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
             LogMessages.CaughtUp(_logger, _sync.Name);
         }
 
-        Timers.StartPeriodicTimer("poll", PollDue.Instance, _sync.PollInterval);
+        SchedulePoll(_sync.PollInterval, periodic: true);
     }
 
     private void RecordPending()
@@ -390,6 +401,37 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
             _listener.Tell(new WakeUpNotWanted(_sync.SqlName));
         }
 
+        CancelPoll();
+    }
+
+    /// <summary>
+    /// Looks at the delta again after <paramref name="delay"/>. Akka's scheduler ticks every 10 ms
+    /// (<c>akka.scheduler.tick-duration</c>), so a 5 ms quick poll or a 10 ms batch delay on it would fire after 10 to
+    /// 20 ms; a delay shorter than a tick comes back instead as a message from a .NET timer task (about a millisecond's
+    /// resolution). Only the latest poll counts: <see cref="CancelPoll"/> and every new one make the others stale.
+    /// </summary>
+    private void SchedulePoll(TimeSpan delay, bool periodic = false)
+    {
+        CancelPoll();
+        var token = Interlocked.Increment(ref _pollTokens);
+        _pollToken = token;
+        if (periodic)
+        {
+            Timers.StartPeriodicTimer("poll", new PollDue(token), delay);
+        }
+        else if (delay < _schedulerTick)
+        {
+            Task.Delay(delay).PipeTo(Self, success: () => new PollDue(token));
+        }
+        else
+        {
+            Timers.StartSingleTimer("poll", new PollDue(token), delay);
+        }
+    }
+
+    private void CancelPoll()
+    {
+        _pollToken = 0;
         Timers.Cancel("poll");
     }
 
