@@ -18,6 +18,7 @@ public sealed class TableReplicatorActorTests(PostgresDatabaseFixture database) 
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
     private readonly ActorSyncMetrics _metrics = new();
+    private DataSourceLeaser? _leaser;
 
     [Fact]
     public async Task Wake_ups_that_arrive_while_a_batch_runs_are_coalesced_into_one_more_look()
@@ -90,8 +91,6 @@ public sealed class TableReplicatorActorTests(PostgresDatabaseFixture database) 
         _metrics.Dispose();
         Dispose();
     }
-
-    private DataSourceLeaser? _leaser;
 
     /// <summary>Starts a replicator of <c>NAME_src</c> into <c>NAME_tgt</c> and lets it copy and go idle, armed.</summary>
     private async Task<(IActorRef Replicator, TestProbe Listener, SyncHealth Health, SyncDefinition Sync)> StartIdleAsync(string name)

@@ -14,14 +14,19 @@ namespace ActorSync.Tests.Hosting;
 /// </summary>
 public sealed class AkkaSettingsTests
 {
+    /// <summary>A valid <c>actorsync</c> block (no database is contacted by these tests).</summary>
+    private const string ActorSyncBlock = """
+        actorsync {
+          databases { main { connection-string = "Host=127.0.0.1;Database=app" } }
+          syncs = [{ name = t, source = "main:public.t", target = "main:public.t_copy" }]
+        }
+        """;
+
     [Fact]
     public async Task The_akka_block_reaches_the_actor_system_with_case_arrays_and_substitutions_intact()
     {
-        using var config = CliRun.WriteConfig($$"""
-            actorsync {
-              databases { main { connection-string = "Host=127.0.0.1;Database=app" } }
-              syncs = [{ name = t, source = "main:public.t", target = "main:public.t_copy" }]
-            }
+        using var config = CliRun.WriteConfig(ActorSyncBlock + """
+
             ask = 7s
             akka {
               loglevel = WARNING
@@ -54,11 +59,8 @@ public sealed class AkkaSettingsTests
     [Fact]
     public async Task Keys_under_akka_are_akkas_to_judge_and_config_render_shows_them()
     {
-        using var config = CliRun.WriteConfig("""
-            actorsync {
-              databases { main { connection-string = "Host=127.0.0.1;Database=app" } }
-              syncs = [{ name = t, source = "main:public.t", target = "main:public.t_copy" }]
-            }
+        using var config = CliRun.WriteConfig(ActorSyncBlock + """
+
             akka { actor { default-dispatcher { throughput = 50 } }, no-such-akka-key = 1 }
             """);
 
@@ -74,11 +76,8 @@ public sealed class AkkaSettingsTests
     [Fact]
     public async Task An_akka_value_that_is_not_an_object_is_bad_input_with_its_line_and_column()
     {
-        using var config = CliRun.WriteConfig("""
-            actorsync {
-              databases { main { connection-string = "Host=127.0.0.1;Database=app" } }
-              syncs = [{ name = t, source = "main:public.t", target = "main:public.t_copy" }]
-            }
+        using var config = CliRun.WriteConfig(ActorSyncBlock + """
+
             akka = 5
             """);
 
