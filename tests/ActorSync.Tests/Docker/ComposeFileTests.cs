@@ -129,6 +129,13 @@ public sealed class ComposeFileTests
             .Select(a => a["--file=/writer/".Length..].Split('@'))
             .Select(p => (Path.GetFileNameWithoutExtension(p[0]), int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture)));
 
+    /// <summary>The files and folders of this repository a service mounts: (path in the repository, path in the container, read-only).</summary>
+    public static IEnumerable<(string Source, string Target, bool ReadOnly)> BindMounts(string service) =>
+        Strings(Map(Services, service), "volumes")
+            .Where(v => v.StartsWith("./", StringComparison.Ordinal))
+            .Select(v => v.Split(':'))
+            .Select(p => (p[0][2..], p[1], p.Length > 2 && p[2] == "ro"));
+
     /// <summary>The writer's pgbench arguments, as compose passes them.</summary>
     public static IReadOnlyList<string> WriterCommand() => Strings(Map(Services, "writer"), "command");
 
