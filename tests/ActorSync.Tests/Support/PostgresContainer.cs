@@ -85,8 +85,10 @@ public sealed class PostgresContainer : IAsyncDisposable
             }
             catch (DockerUnavailableException e)
             {
+                // Testcontainers' first line says it; the endpoints it tried follow in the inner exceptions.
+                var cause = e.Message.Split('\n')[0].Trim();
                 throw new InvalidOperationException(
-                    purpose is null ? TestEnvironment.NoPostgres(e.Message) : TestEnvironment.NeedsDocker(purpose, e.Message), e);
+                    purpose is null ? TestEnvironment.NoPostgres(cause) : TestEnvironment.NeedsDocker(purpose, cause), e);
             }
 
             var server = new PostgresContainer(container, image, password);

@@ -39,8 +39,8 @@ public static class TestEnvironment
 
     /// <summary>A test that starts containers of its own (cross-version, server restarts, compose) and has no Docker engine.</summary>
     public static string NeedsDocker(string what, string cause) =>
-        $"{what} needs a Docker engine: it starts PostgreSQL containers of its own, which {ConnectionStringVariable} cannot stand " +
-        $"in for. {HowToGetDocker} ({cause})";
+        $"{what} needs a Docker engine: it starts containers of its own, which {ConnectionStringVariable} cannot stand in for. " +
+        $"{HowToGetDocker} ({cause})";
 
     /// <summary>A Docker engine answers but a container would not start (most often: an image that cannot be pulled here).</summary>
     public static string ContainerDidNotStart(string image, string cause) =>
