@@ -85,7 +85,7 @@ public sealed class ComposeProject : IAsyncDisposable
         (await RunCheckedAsync(TimeSpan.FromMinutes(1), "exec", "-T", "postgres", "psql", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-AtX", "-c", sql)).Trim();
 
     /// <summary>Any plain <c>docker</c> command (inspect, ps …).</summary>
-    public Task<(int ExitCode, string Output)> RunDockerAsync(IEnumerable<string> arguments, TimeSpan timeout) => RunAsync("docker", arguments, timeout);
+    public Task<(int ExitCode, string Output)> RunDockerAsync(IEnumerable<string> arguments, TimeSpan timeout) => RunProgramAsync("docker", arguments, timeout);
 
     /// <summary><c>docker compose down -v</c>: the project's containers, network and volume removed. Runs once.</summary>
     public async Task<string> DownAsync()
@@ -100,7 +100,7 @@ public sealed class ComposeProject : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await DownAsync();
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout)
+    private async Task<(int ExitCode, string Output)> RunProgramAsync(string program, IEnumerable<string> arguments, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(program)
         {
