@@ -62,7 +62,7 @@ public sealed class ComposeProject : IAsyncDisposable
 
     /// <summary><c>docker compose -p NAME -f docker-compose.yml --profile demo ARGUMENTS</c>; returns its exit code and output.</summary>
     public Task<(int ExitCode, string Output)> RunAsync(TimeSpan? timeout, params string[] arguments) =>
-        RunDockerAsync(["compose", "--project-name", Name, "--file", RepositoryFiles.PathOf("docker-compose.yml"), "--profile", "demo", .. arguments], timeout ?? DefaultTimeout);
+        RunDockerAsync(["compose", "--ansi", "never", "--project-name", Name, "--file", RepositoryFiles.PathOf("docker-compose.yml"), "--profile", "demo", .. arguments], timeout ?? DefaultTimeout);
 
     /// <summary>As <see cref="RunAsync"/>, failing the test with the output and the services' last log lines when it fails.</summary>
     public async Task<string> RunCheckedAsync(TimeSpan? timeout, params string[] arguments)
