@@ -75,11 +75,14 @@ public sealed partial class AdminEndpointSecurityTests(PostgresDatabaseFixture d
         // Nothing happened: not paused, no resync, still streaming what is written.
         await database.ExecuteAsync("INSERT INTO held VALUES (2, 'b')");
         await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "held", database.DataSource, "held_copy", "id"));
-        using (var status = await client.GetAsync("status/held"))
+        // The row is on the target once the batch committed; the sync reports idle a moment later, when it has looked
+        // at its delta again and found it empty.
+        await Eventually.AssertAsync(async () =>
         {
+            using var status = await client.GetAsync("status/held");
             var sync = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement;
             Assert.Equal(SyncStates.Idle, sync.GetProperty("state").GetString());
-        }
+        });
 
         Assert.DoesNotContain("requested from", run.Output, StringComparison.Ordinal);
         Assert.Equal(refusals, Regex.Count(run.Output, "refused with 401"));
