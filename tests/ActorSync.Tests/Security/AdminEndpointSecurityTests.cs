@@ -75,9 +75,10 @@ public sealed partial class AdminEndpointSecurityTests(PostgresDatabaseFixture d
         // Nothing happened: not paused, no resync, still streaming what is written.
         await database.ExecuteAsync("INSERT INTO held VALUES (2, 'b')");
         await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "held", database.DataSource, "held_copy", "id"));
+        // The row is on the target once the batch committed; the sync reports idle a moment later, when it has looked
+        // at its delta again and found it empty.
         await Eventually.AssertAsync(async () =>
         {
-            // Caught up, the sync goes idle once its last look finds nothing (a few milliseconds after the copy matches).
             using var status = await client.GetAsync("status/held");
             var sync = JsonDocument.Parse(await status.Content.ReadAsStringAsync()).RootElement;
             Assert.Equal(SyncStates.Idle, sync.GetProperty("state").GetString());
