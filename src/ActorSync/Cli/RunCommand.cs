@@ -49,8 +49,11 @@ public static class RunCommand
             }
 
             using var host = await building;
+
+            // Resolved before the run: RunAsync disposes the host's services when it ends.
+            var exit = host.Services.GetRequiredService<ServiceExit>();
             await host.RunAsync(cancellationToken);
-            return host.Services.GetRequiredService<ServiceExit>().ExitCode;
+            return exit.ExitCode;
         });
         return command;
     }
