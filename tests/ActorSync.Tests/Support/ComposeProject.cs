@@ -6,15 +6,12 @@ using ActorSync.Tests.Docker;
 namespace ActorSync.Tests.Support;
 
 /// <summary>
-/// The repository's docker-compose.yml run for real, under a project name of its own (<c>actorsync-test-…</c>, so it
-/// never meets a user's stack and .ci/run can tell what is ours) with the demo profile, and the admin endpoint
+/// The repository's docker-compose.yml run for real, under a project name of its own (<c>actorsync-test-RUN-…</c>, so it
+/// never meets a user's stack and .ci/run can tell what this run left) with the demo profile, and the admin endpoint
 /// published on a free port of 127.0.0.1. Disposing runs <c>docker compose down -v</c>: containers, network and volume go.
 /// </summary>
 public sealed class ComposeProject : IAsyncDisposable
 {
-    /// <summary>Every project the tests start is named so; .ci/run looks for leftovers by this prefix.</summary>
-    public const string NamePrefix = "actorsync-test-";
-
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
     private readonly IReadOnlyDictionary<string, string> _environment;
     private int _down;
@@ -41,7 +38,8 @@ public sealed class ComposeProject : IAsyncDisposable
     /// </summary>
     public static async Task<ComposeProject> CreateAsync(string purpose, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var name = NamePrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+        // .ci/run tells this run's leftovers by the prefix (compose labels everything with the project's name).
+        var name = TestEnvironment.ResourcePrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         var port = TestEnvironment.FreeLoopbackPort();
         var all = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {

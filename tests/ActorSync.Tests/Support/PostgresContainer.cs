@@ -6,6 +6,7 @@ using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Volumes;
 using Npgsql;
 using Testcontainers.PostgreSql;
 
@@ -14,19 +15,25 @@ namespace ActorSync.Tests.Support;
 /// <summary>
 /// A PostgreSQL server in a container (Testcontainers.PostgreSql), published on 127.0.0.1 only. Tests that stop and
 /// start their server ask for a fixed port: Docker gives a restarted container a new random port, and the service
-/// under test must find its server where it left it, as it would a real one. Disposing removes the container and its
-/// volume; Testcontainers' reaper removes them too if the test process dies first.
+/// under test must find its server where it left it, as it would a real one. The container and its data volume carry
+/// the run's label (<see cref="TestEnvironment.RunLabel"/>). Disposing removes both; Testcontainers' reaper removes them
+/// too if the test process dies first.
 /// </summary>
 public sealed class PostgresContainer : IAsyncDisposable
 {
     private const ushort ServerPort = PostgreSqlBuilder.PostgreSqlPort;
     private const int PortAttempts = 5;
 
-    private readonly PostgreSqlContainer _container;
+    // The images' PGDATA (the official image's for 15 and 17).
+    private const string DataDirectory = "/var/lib/postgresql/data";
 
-    private PostgresContainer(PostgreSqlContainer container, string image, string password)
+    private readonly PostgreSqlContainer _container;
+    private readonly IVolume _data;
+
+    private PostgresContainer(PostgreSqlContainer container, IVolume data, string image, string password)
     {
         _container = container;
+        _data = data;
         Image = image;
         Password = password;
     }
@@ -79,9 +86,16 @@ public sealed class PostgresContainer : IAsyncDisposable
             var port = fixedPort ? TestEnvironment.FreeLoopbackPort() : 0;
             var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
             PostgreSqlContainer container;
+            IVolume data;
             try
             {
-                container = (configure ?? (b => b))(Builder(image, port, password)).Build();
+                // A named volume with the run's label rather than the image's anonymous one, which no label would tell
+                // from another run's.
+                data = new VolumeBuilder()
+                    .WithName(TestEnvironment.ResourcePrefix + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant())
+                    .WithLabel(TestEnvironment.RunLabel, TestEnvironment.RunId)
+                    .Build();
+                container = (configure ?? (b => b))(Builder(image, port, password).WithVolumeMount(data, DataDirectory)).Build();
             }
             catch (DockerUnavailableException e)
             {
@@ -91,7 +105,7 @@ public sealed class PostgresContainer : IAsyncDisposable
                     purpose is null ? TestEnvironment.NoPostgres(cause) : TestEnvironment.NeedsDocker(purpose, cause), e);
             }
 
-            var server = new PostgresContainer(container, image, password);
+            var server = new PostgresContainer(container, data, image, password);
             try
             {
                 await container.StartAsync();
@@ -171,6 +185,7 @@ public sealed class PostgresContainer : IAsyncDisposable
     {
         NpgsqlConnection.ClearAllPools();
         await _container.DisposeAsync();
+        await _data.DisposeAsync();
     }
 
     private static PostgreSqlBuilder Builder(string image, int hostPort, string password)
@@ -182,6 +197,7 @@ public sealed class PostgresContainer : IAsyncDisposable
         }
 
         return builder
+            .WithLabel(TestEnvironment.RunLabel, TestEnvironment.RunId)
             // The builder turns durability off already (fsync, full_page_writes, synchronous_commit). Test classes run
             // in parallel, each with its pools; logical decoding is there for WAL capture.
             .WithCommand("-c", "max_connections=200")

@@ -32,13 +32,26 @@ public sealed class PostgresContainerTests
     }
 
     [Fact]
-    public async Task The_server_is_published_on_127_0_0_1_only()
+    public async Task The_server_is_published_on_127_0_0_1_only_and_its_container_and_volume_carry_the_runs_label()
     {
         await using var server = await PostgresContainer.StartAsync(purpose: "The container fixture's own test");
 
         // Asked for (the engine's default address would hide a binding asked without one) and bound.
         Assert.Equal(["127.0.0.1:"], await BindingsAsync(server, ".HostConfig.PortBindings"));
         Assert.Equal([$"127.0.0.1:{server.Port}"], await BindingsAsync(server, ".NetworkSettings.Ports"));
+
+        // What .ci/run looks for at the end: nothing of the run may be left, and nothing else may be taken for it.
+        var label = $"{{{{index .Config.Labels \"{TestEnvironment.RunLabel}\"}}}} {{{{range .Mounts}}}}{{{{.Type}}}}:{{{{.Name}}}} {{{{end}}}}";
+        var (exitCode, output) = await RepositoryFiles.RunAsync("docker", ["container", "inspect", "--format", label, server.ContainerId]);
+        Assert.True(exitCode == 0, output);
+        var parts = output.Trim().Split(' ');
+        Assert.Equal(TestEnvironment.RunId, parts[0]);
+        var volume = Assert.Single(parts[1..]);
+        Assert.StartsWith("volume:" + TestEnvironment.ResourcePrefix, volume, StringComparison.Ordinal);
+        (exitCode, output) = await RepositoryFiles.RunAsync(
+            "docker", ["volume", "inspect", "--format", $"{{{{index .Labels \"{TestEnvironment.RunLabel}\"}}}}", volume["volume:".Length..]]);
+        Assert.True(exitCode == 0, output);
+        Assert.Equal(TestEnvironment.RunId, output.Trim());
     }
 
     private static async Task<List<string>> BindingsAsync(PostgresContainer server, string field)

@@ -18,6 +18,16 @@ public static class TestEnvironment
     /// <summary>The image of the compose file's <c>postgres</c> service, so the tests run what users run.</summary>
     public const string DefaultImage = "postgres:17";
 
+    /// <summary>
+    /// Names this test run (.ci/run sets it): every container and volume the tests create carries it as the label
+    /// <see cref="RunLabel"/>, and every compose project and volume name starts with <see cref="ResourcePrefix"/>, so
+    /// what a run left behind can be told from what other runs on the same engine are using.
+    /// </summary>
+    public const string RunVariable = "ACTORSYNC_TEST_RUN";
+
+    /// <summary>The label naming the test run on every container and volume of the tests.</summary>
+    public const string RunLabel = "actorsync.test-run";
+
     private const string HowToGetDocker =
         "Start a Docker engine (where no registry can be reached: `bash ../shared/docker/setup.sh all` from the repository " +
         "root builds stand-ins for the images, then `export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 " +
@@ -26,6 +36,15 @@ public static class TestEnvironment
     /// <summary>The image for containers: <c>ACTORSYNC_TEST_PG_IMAGE</c> when set, else <see cref="DefaultImage"/>.</summary>
     public static string PostgresImage =>
         Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } image ? image : DefaultImage;
+
+    /// <summary>This run's name: <c>ACTORSYNC_TEST_RUN</c> in the characters Docker allows in names, or <c>local</c>.</summary>
+    public static string RunId { get; } =
+        new string((Environment.GetEnvironmentVariable(RunVariable) ?? "").ToLowerInvariant().Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').ToArray()) is { Length: > 0 } id
+            ? id
+            : "local";
+
+    /// <summary>How the names of this run's compose projects and volumes start: <c>actorsync-test-RUN-</c>.</summary>
+    public static string ResourcePrefix => $"actorsync-test-{RunId}-";
 
     /// <summary><c>ACTORSYNC_TEST_PG</c>, or null when it is not set.</summary>
     public static string? ExternalConnectionString =>
