@@ -17,7 +17,9 @@ COPY Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ActorSync.Hocon/ActorSync.Hocon.csproj src/ActorSync.Hocon/
 COPY src/ActorSync/ActorSync.csproj src/ActorSync/
 COPY src/Directory.Build.props src/
-RUN dotnet restore src/ActorSync/ActorSync.csproj -a "${TARGETARCH:-amd64}"
+# PublishReadyToRun here too: ReadyToRun needs the platform's runtime packs and crossgen, which a restore fetches only
+# when it is asked for them; the publish below does not restore (NETSDK1112 otherwise).
+RUN dotnet restore src/ActorSync/ActorSync.csproj -a "${TARGETARCH:-amd64}" -p:PublishReadyToRun=true
 
 COPY src/ src/
 COPY db/ db/

@@ -10,8 +10,7 @@ public sealed record PostgresBinaries(string BinDirectory)
 
     public const string NotFoundMessage =
         "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin: " +
-        "install them (Debian/Ubuntu: apt-get install -y postgresql), set ACTORSYNC_PG_BIN to their folder, " +
-        "or set ACTORSYNC_TEST_PG to the connection string of a server to use.";
+        "install them (Debian/Ubuntu: apt-get install -y postgresql), or set ACTORSYNC_PG_BIN to their folder.";
 
     public string InitDb => Path.Combine(BinDirectory, "initdb");
 

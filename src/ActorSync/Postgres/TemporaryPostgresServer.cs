@@ -9,10 +9,10 @@ using Npgsql;
 namespace ActorSync.Postgres;
 
 /// <summary>
-/// A throwaway PostgreSQL server, our stand-in for Testcontainers.PostgreSql: a fresh cluster in a temporary folder,
+/// A throwaway PostgreSQL server, the one <c>actorsync demo</c> runs against: a fresh cluster in a temporary folder,
 /// on a free loopback port, started from the local server binaries. Disposing it stops the server by PID and deletes
 /// the folder. A watchdog outside this process does the same if this process dies first (Ctrl+C, SIGKILL), so an
-/// aborted test run leaves no server and no folder behind.
+/// aborted demo leaves no server and no folder behind.
 /// </summary>
 public sealed class TemporaryPostgresServer : IAsyncDisposable, IDisposable
 {
@@ -122,31 +122,6 @@ public sealed class TemporaryPostgresServer : IAsyncDisposable, IDisposable
         }
 
         ProcessId = 0;
-    }
-
-    /// <summary>Starts a stopped server again on the same port and data directory.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
-    {
-        if (IsRunning)
-        {
-            return;
-        }
-
-        var (exitCode, output) = await PgCtlStartAsync(cancellationToken);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"PostgreSQL would not start again: {output.Trim()} {TailOfLog()}");
-        }
-
-        ProcessId = ReadPostmasterPid();
-        await WaitUntilAcceptingAsync(cancellationToken);
-    }
-
-    /// <summary>Stops the server in the given mode and starts it again.</summary>
-    public async Task RestartAsync(PostgresShutdownMode mode = PostgresShutdownMode.Fast, CancellationToken cancellationToken = default)
-    {
-        await StopAsync(mode, cancellationToken);
-        await StartAsync(cancellationToken);
     }
 
     /// <summary>Creates a database and returns a connection string to it.</summary>

@@ -64,7 +64,7 @@ public sealed class FaultToleranceTests(PostgresDatabaseFixture database) : ICla
     [Fact]
     public async Task A_postgres_server_restarted_under_load_is_recovered_from_without_operator_action()
     {
-        await using var server = await TemporaryPostgresServer.StartAsync(new TemporaryPostgresServerOptions { Fsync = false });
+        await using var server = await PostgresContainer.StartAsync(fixedPort: true, purpose: "A test that restarts its server");
         var sourceCs = await server.CreateDatabaseAsync("src");
         var targetCs = await server.CreateDatabaseAsync("tgt");
         await using var source = NpgsqlDataSource.Create(sourceCs);

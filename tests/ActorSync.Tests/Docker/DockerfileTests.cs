@@ -3,13 +3,14 @@ using System.Text.RegularExpressions;
 namespace ActorSync.Tests.Docker;
 
 /// <summary>
-/// The Dockerfile, read as text (issue 8; no Docker engine here to build it): a multi-stage build, a non-root runtime,
-/// the actorsync entry point and health check, and a build context that holds everything the build copies.
+/// The Dockerfile, read as text (issue 8): a multi-stage build, a non-root runtime, the actorsync entry point and health
+/// check, and a build context that holds everything the build copies. <see cref="ComposeStackTests"/> builds it.
 /// </summary>
 public sealed partial class DockerfileTests
 {
-    private static readonly string[] Lines = RepositoryFiles.Read("Dockerfile").Split('\n').Select(l => l.Trim())
-        .Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+    // One instruction a line: a line ending in a backslash goes on in the next.
+    private static readonly string[] Lines = RepositoryFiles.Read("Dockerfile").Replace("\\\n", " ", StringComparison.Ordinal).Split('\n')
+        .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
 
     [Fact]
     public void The_SDK_image_builds_and_the_ASP_NET_Core_runtime_image_runs()
@@ -20,6 +21,19 @@ public sealed partial class DockerfileTests
         Assert.Matches(@"^FROM mcr\.microsoft\.com/dotnet/aspnet:10\.0 AS runtime$", stages[1]);
         Assert.Contains(Lines, l => l.StartsWith("RUN dotnet publish src/ActorSync/ActorSync.csproj", StringComparison.Ordinal));
         Assert.Contains("COPY --from=build /app ./", RuntimeStage());
+    }
+
+    [Fact]
+    public void The_restore_fetches_what_the_ReadyToRun_publish_needs()
+    {
+        // Issue 18: the publish does not restore, and ReadyToRun needs the platform's runtime packs, which a restore
+        // fetches only when it is asked for ReadyToRun too (NETSDK1112 otherwise).
+        var restore = Assert.Single(Lines, l => l.StartsWith("RUN dotnet restore src/ActorSync/ActorSync.csproj", StringComparison.Ordinal));
+        var publish = Assert.Single(Lines, l => l.StartsWith("RUN dotnet publish src/ActorSync/ActorSync.csproj", StringComparison.Ordinal));
+        Assert.Contains("--no-restore", publish, StringComparison.Ordinal);
+        Assert.Contains("-p:PublishReadyToRun=true", publish, StringComparison.Ordinal);
+        Assert.Contains("-p:PublishReadyToRun=true", restore, StringComparison.Ordinal);
+        Assert.Contains("-a \"${TARGETARCH:-amd64}\"", restore, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,22 +1,36 @@
 using System.Text.RegularExpressions;
-using ActorSync.Postgres;
+using ActorSync.Tests.Support;
+using DotNet.Testcontainers.Configurations;
 using Npgsql;
 
 namespace ActorSync.Tests.Docker;
 
 /// <summary>
-/// What the postgres container does on its first start, done here against a throwaway server of its own (the script
-/// creates a role and databases with fixed names, which must not meet other test classes on the shared server):
-/// db/demo/init.sh as the image runs it, then the compose writer's exact pgbench command.
+/// What the postgres container does on its first start, in a container of its own set up as docker-compose.yml sets
+/// up its postgres service (the script creates a role and databases with fixed names, which must not meet other test
+/// classes on the shared server): db/demo/init.sh run by the image's entrypoint, then the compose writer's exact pgbench
+/// command inside the container.
 /// </summary>
 public sealed partial class InitScriptTests : IAsyncLifetime
 {
     private const string RolePassword = "init-script-test";
-    private TemporaryPostgresServer? _server;
+    private PostgresContainer? _server;
 
-    private TemporaryPostgresServer Server => _server ?? throw new InvalidOperationException("not initialized");
+    private PostgresContainer Server => _server ?? throw new InvalidOperationException("not initialized");
 
-    public async Task InitializeAsync() => _server = await TemporaryPostgresServer.StartAsync();
+    public async Task InitializeAsync() => _server = await PostgresContainer.StartAsync(
+        configure: builder =>
+        {
+            // As compose passes it; the superuser's password is the container's own.
+            builder = builder.WithEnvironment("ACTORSYNC_DB_PASSWORD", RolePassword);
+            foreach (var (source, target, readOnly) in ComposeFileTests.BindMounts("postgres").Concat(ComposeFileTests.BindMounts("writer")))
+            {
+                builder = builder.WithBindMount(RepositoryFiles.PathOf(source), target, readOnly ? AccessMode.ReadOnly : AccessMode.ReadWrite);
+            }
+
+            return builder;
+        },
+        purpose: "The init script test (it runs the image's first start with the compose file's mounts)");
 
     public async Task DisposeAsync()
     {
@@ -29,16 +43,6 @@ public sealed partial class InitScriptTests : IAsyncLifetime
     [Fact]
     public async Task Init_creates_the_role_and_the_demo_databases_and_the_writer_scripts_run_under_pgbench()
     {
-        var (exitCode, output) = await RepositoryFiles.RunAsync("sh", ["db/demo/init.sh"], Environment(new Dictionary<string, string>
-        {
-            // As the postgres image sets them for its init scripts.
-            ["POSTGRES_USER"] = Server.UserName,
-            ["POSTGRES_DB"] = "postgres",
-            ["ACTORSYNC_DB_PASSWORD"] = RolePassword,
-            ["ACTORSYNC_DEMO_SQL"] = RepositoryFiles.PathOf("db/demo"),
-        }));
-        Assert.True(exitCode == 0, output);
-
         // ActorSync's role logs in with its password and owns the demo tables, so it may install capture on them.
         var asActorSync = new NpgsqlConnectionStringBuilder(Server.GetConnectionString("shop")) { Username = "actorsync", Password = RolePassword, Pooling = false };
         await using (var shop = new NpgsqlConnection(asActorSync.ConnectionString))
@@ -57,35 +61,14 @@ public sealed partial class InitScriptTests : IAsyncLifetime
             Assert.Equal("actorsync", await command.ExecuteScalarAsync());
         }
 
-        // The writer service's command, with the scripts' folder and the connection made local and a short run.
-        var pgbench = Path.Combine(PostgresBinaries.Find().BinDirectory, "pgbench");
-        Assert.True(File.Exists(pgbench), $"pgbench is not next to initdb ({pgbench})");
+        // The writer service's command in the same image, over TCP as the writer connects, with a short run.
         var arguments = ComposeFileTests.WriterCommand()
-            .Select(a => a.Replace("/writer/", RepositoryFiles.PathOf("db/demo/writer") + "/", StringComparison.Ordinal))
-            .Select(a => a.StartsWith("--time=", StringComparison.Ordinal) ? "--time=4" : a.StartsWith("--rate=", StringComparison.Ordinal) ? "--rate=50" : a)
-            .ToList();
-        (exitCode, output) = await RepositoryFiles.RunAsync(pgbench, arguments, Environment(new Dictionary<string, string> { ["PGDATABASE"] = "shop" }));
+            .Select(a => a.StartsWith("--time=", StringComparison.Ordinal) ? "--time=4" : a.StartsWith("--rate=", StringComparison.Ordinal) ? "--rate=50" : a);
+        var (exitCode, output) = await Server.ExecAsync(
+            ["env", "PGHOST=127.0.0.1", $"PGUSER={Server.UserName}", $"PGPASSWORD={Server.Password}", "PGDATABASE=shop", "pgbench", .. arguments]);
         Assert.True(exitCode == 0, output);
         Assert.Matches(Processed(), output);
         Assert.Contains("number of failed transactions: 0 (0.000%)", output, StringComparison.Ordinal);
-    }
-
-    private Dictionary<string, string> Environment(Dictionary<string, string> extra)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["PGHOST"] = "127.0.0.1",
-            ["PGPORT"] = Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["PGUSER"] = Server.UserName,
-            ["PGPASSWORD"] = Server.Password,
-            ["PATH"] = PostgresBinaries.Find().BinDirectory + Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH"),
-        };
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-
-        return environment;
     }
 
     [GeneratedRegex(@"number of transactions actually processed: [1-9]\d*")]

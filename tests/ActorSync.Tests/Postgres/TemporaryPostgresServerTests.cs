@@ -4,6 +4,10 @@ using Npgsql;
 
 namespace ActorSync.Tests.Postgres;
 
+/// <summary>
+/// The demo's embedded server (<c>actorsync demo</c>): the product's own use of local server binaries. The tests
+/// themselves run PostgreSQL in containers (Support/PostgresContainer).
+/// </summary>
 public sealed class TemporaryPostgresServerTests
 {
     [Fact]
@@ -89,21 +93,6 @@ public sealed class TemporaryPostgresServerTests
     }
 
     [Fact]
-    public async Task Server_can_be_restarted_fast_and_immediate()
-    {
-        await using var server = await TemporaryPostgresServer.StartAsync();
-        var firstPid = server.ProcessId;
-
-        await server.RestartAsync(PostgresShutdownMode.Fast);
-        Assert.NotEqual(firstPid, server.ProcessId);
-        await server.RestartAsync(PostgresShutdownMode.Immediate);
-
-        await using var connection = new NpgsqlConnection(server.ConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        Assert.Equal("logical", await ShowAsync(connection, "wal_level"));
-    }
-
-    [Fact]
     public void Missing_binaries_fail_with_one_sentence_saying_what_to_install()
     {
         var empty = Directory.CreateTempSubdirectory("actorsync-nobin-").FullName;
@@ -111,7 +100,7 @@ public sealed class TemporaryPostgresServerTests
         {
             var error = Assert.Throws<InvalidOperationException>(() => PostgresBinaries.Find([empty]));
             Assert.Contains("apt-get install -y postgresql", error.Message, StringComparison.Ordinal);
-            Assert.Contains("ACTORSYNC_TEST_PG", error.Message, StringComparison.Ordinal);
+            Assert.Contains("ACTORSYNC_PG_BIN", error.Message, StringComparison.Ordinal);
         }
         finally
         {

@@ -19,7 +19,8 @@ public sealed partial class DatabaseGoneTests(PostgresDatabaseFixture database) 
     [Fact]
     public async Task A_database_that_goes_away_after_start_fails_its_sync_only_and_the_service_recovers_when_it_returns()
     {
-        await using var server = await TemporaryPostgresServer.StartAsync(new TemporaryPostgresServerOptions { Fsync = false });
+        // A fixed port: the server is stopped and started again, and the service must find it where it was.
+        await using var server = await PostgresContainer.StartAsync(fixedPort: true, purpose: "A test that stops and starts its server");
         var targetConnectionString = await server.CreateDatabaseAsync("away");
         await using var target = NpgsqlDataSource.Create(targetConnectionString);
         await database.ExecuteAsync("""

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ActorSync.Cli;
-using ActorSync.Postgres;
 using ActorSync.Tests.Support;
 using Npgsql;
 using Xunit.Abstractions;
@@ -23,7 +22,8 @@ public sealed class TortureTests(ITestOutputHelper output)
         var settings = TortureSettings.FromEnvironment();
         output.WriteLine($"torture: {settings}");
         var clock = Stopwatch.StartNew();
-        await using var server = await TemporaryPostgresServer.StartAsync(new TemporaryPostgresServerOptions { Fsync = false });
+        // A fixed port: the faults restart the server, and the service must find it where it was.
+        await using var server = await PostgresContainer.StartAsync(fixedPort: true, purpose: "The torture test (it restarts its server)");
         var sourceConnectionString = await server.CreateDatabaseAsync("src");
         var targetConnectionString = await server.CreateDatabaseAsync("tgt");
         await using var admin = NpgsqlDataSource.Create(sourceConnectionString);
@@ -67,7 +67,7 @@ public sealed class TortureTests(ITestOutputHelper output)
     }
 
     private async Task RunAsync(
-        TortureSettings settings, Stopwatch clock, ServiceUnderTest service, TortureSync[] syncs, TemporaryPostgresServer server,
+        TortureSettings settings, Stopwatch clock, ServiceUnderTest service, TortureSync[] syncs, PostgresContainer server,
         NpgsqlDataSource admin, RandomWorkload workload, TortureFigures figures)
     {
         foreach (var sync in syncs)

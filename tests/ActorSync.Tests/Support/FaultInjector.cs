@@ -33,7 +33,7 @@ public enum FaultKind
 /// are drawn at random, so even a short run covers them all.
 /// </summary>
 public sealed class FaultInjector(
-    TemporaryPostgresServer server, NpgsqlDataSource admin, ServiceUnderTest service, IReadOnlyList<TortureSync> syncs,
+    PostgresContainer server, NpgsqlDataSource admin, ServiceUnderTest service, IReadOnlyList<TortureSync> syncs,
     RandomWorkload workload, TortureSettings settings, TortureFigures figures, Action<string> log)
 {
     /// <summary>How long a fault may take to show in the log: backoff, apply timeout and a slow shared machine included.</summary>
