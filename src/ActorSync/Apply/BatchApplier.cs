@@ -40,7 +40,16 @@ public static class BatchApplier
             var probe = small && plan.SmallBatchesProbeSource;
             await using var targetTransaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             await SetTimeoutsAsync(target, targetTransaction, applyTimeout, nestedLoops: small, cancellationToken);
-            if (batch.Truncate)
+            if (batch.Truncate && plan.KeepsTargetRows)
+            {
+                // A referenced target cannot be truncated: delete the rows whose keys the source (in this snapshot,
+                // after its TRUNCATE) no longer has. A child row still referencing one fails the batch, which is retried.
+                await ExecuteAsync(target, targetTransaction, plan.TruncateStageKeysSql, null, cancellationToken);
+                await CopyStreamer.StreamAsync(
+                    source, plan.CopySourceKeysOutSql, target, plan.CopyKeysInSql, plan.BinaryCopy, null, cancellationToken);
+                deleted = await ExecuteAsync(target, targetTransaction, plan.DeleteAbsentFromStageKeysSql, null, cancellationToken);
+            }
+            else if (batch.Truncate)
             {
                 await ExecuteAsync(target, targetTransaction, plan.TruncateTargetSql, null, cancellationToken);
             }
@@ -116,7 +125,11 @@ public static class BatchApplier
         // the source once per key when it misjudges which side is small.
         await SetTimeoutsAsync(connection, transaction, applyTimeout, nestedLoops: false, cancellationToken);
         long upserted = 0, deleted = 0;
-        if (batch.Truncate)
+        if (batch.Truncate && plan.KeepsTargetRows)
+        {
+            deleted = await ExecuteAsync(connection, transaction, plan.SameDatabaseDeleteAbsentSql, null, cancellationToken);
+        }
+        else if (batch.Truncate)
         {
             await ExecuteAsync(connection, transaction, plan.TruncateTargetSql, null, cancellationToken);
         }

@@ -200,6 +200,39 @@ public sealed class SyncPlan
 
     public string TruncateTargetSql => $"TRUNCATE {TargetTable}";
 
+    /// <summary>
+    /// A foreign key references the target: PostgreSQL refuses to TRUNCATE it (and CASCADE would empty the user's other
+    /// tables), and emptying it would break its children at commit. Such a target is never emptied: a copy upserts the
+    /// source's rows and then deletes only the rows whose keys the source no longer has (issue #19).
+    /// </summary>
+    public bool KeepsTargetRows => Target is { ReferencedByForeignKeys: true };
+
+    /// <summary>Every key of the source (matching <c>where</c>), cast to the target's types, for the stage of keys.</summary>
+    public string CopySourceKeysOutSql =>
+        $"COPY (SELECT {string.Join(", ", Keys.Select(k => Cast(k.Quoted, k)))} FROM {SourceTable}{WhereClause}) TO STDOUT (FORMAT {CopyFormat})";
+
+    /// <summary>Deletes the target rows whose key is not in the stage of keys (filled with every source key).</summary>
+    public string DeleteAbsentFromStageKeysSql =>
+        $"DELETE FROM {TargetTable} t WHERE NOT EXISTS (SELECT FROM {StageKeysTable} s WHERE {KeyJoin("t", "s")})";
+
+    /// <summary>Same database: deletes the target rows whose key the source (matching <c>where</c>) no longer has.</summary>
+    public string SameDatabaseDeleteAbsentSql =>
+        $"DELETE FROM {TargetTable} t WHERE NOT EXISTS (SELECT FROM (SELECT {KeyList()} FROM {SourceTable}{WhereClause}) s WHERE {KeyJoin("t", "s")})";
+
+    /// <summary>
+    /// A transaction's own scratch table for a snapshot range of a target that keeps its rows: parallel ranges cannot
+    /// share the stage, whose TRUNCATE would serialise them. Dropped at commit.
+    /// </summary>
+    public string CreateRangeStageSql =>
+        $"CREATE TEMP TABLE actorsync_range ON COMMIT DROP AS SELECT {ColumnList()} FROM {TargetTable} WITH NO DATA";
+
+    /// <summary>COPY into the range's scratch table.</summary>
+    public string CopyRangeStageInSql => $"COPY actorsync_range ({ColumnList()}) FROM STDIN (FORMAT {CopyFormat})";
+
+    /// <summary>Upserts the range's rows into the target.</summary>
+    public string UpsertFromRangeStageSql =>
+        $"INSERT INTO {TargetTable} ({ColumnList()}){Overriding} SELECT {ColumnList()} FROM actorsync_range {OnConflict}";
+
     /// <summary>Snapshot: the current source rows matching <paramref name="range"/> (a key-range condition, or null for all).</summary>
     public string SnapshotCopyOutSql(string? range)
     {
