@@ -33,7 +33,8 @@ public sealed record SyncResponse(
     int Restarts,
     SyncErrorResponse? LastError,
     DateTimeOffset? LastAppliedAt,
-    SnapshotResponse? Snapshot)
+    SnapshotResponse? Snapshot,
+    long DeadLetters)
 {
     public static SyncResponse From(SyncStatus status) => new(
         status.Name,
@@ -51,7 +52,8 @@ public sealed record SyncResponse(
         status.Snapshot is { } snapshot
             ? new SnapshotResponse(
                 snapshot.RowsCopied, snapshot.RowsEstimated, snapshot.RowsPerSecond, snapshot.Eta is { } eta ? Math.Round(eta.TotalSeconds, 1) : null)
-            : null);
+            : null,
+        status.DeadLetters);
 }
 
 /// <summary>A sync's last failure: what went wrong and when.</summary>

@@ -229,7 +229,7 @@ public static class BatchApplier
         return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
     }
 
-    private static async Task DeleteConsumedAsync(
+    internal static async Task DeleteConsumedAsync(
         SyncPlan plan, NpgsqlConnection connection, NpgsqlTransaction? transaction, SeqRanges consumed,
         CancellationToken cancellationToken)
     {
@@ -246,7 +246,7 @@ public static class BatchApplier
     /// with them the planner hashed 50 keys against a sequential scan of a 60,000-row table (pgbench's history, 3.5 ms
     /// a batch where the key index answers in microseconds). At most SmallBatchRows keys are probed one by one instead.
     /// </summary>
-    private static async Task SetTimeoutsAsync(
+    internal static async Task SetTimeoutsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan applyTimeout, bool nestedLoops,
         CancellationToken cancellationToken)
     {
@@ -258,7 +258,7 @@ public static class BatchApplier
             cancellationToken);
     }
 
-    private static async Task<long> ExecuteAsync(
+    internal static async Task<long> ExecuteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long? maxSeq, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);

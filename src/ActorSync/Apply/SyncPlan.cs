@@ -11,7 +11,7 @@ namespace ActorSync.Apply;
 /// objects, and the SQL for each step. All names are quoted by <see cref="Identifier"/>; the only user-written SQL is
 /// the sync's <c>where</c> condition, which <c>actorsync check</c> has the server validate.
 /// </summary>
-public sealed class SyncPlan
+public sealed partial class SyncPlan
 {
     internal SyncPlan(
         SyncDefinition sync, TableSchema source, TableSchema? target, IReadOnlyList<PlannedColumn> columns,
@@ -130,7 +130,10 @@ public sealed class SyncPlan
     /// <c>where</c>) and its copied columns, cast to the target's types. Runs in the batch's source snapshot.
     /// COPY takes no parameters, so the sequence bound is a formatted integer.
     /// </summary>
-    public string CopyOutSql(long maxSeq, bool probe = false)
+    public string CopyOutSql(long maxSeq, bool probe = false) => $"COPY ({StageSelectSql(maxSeq, probe)}) TO STDOUT (FORMAT {CopyFormat})";
+
+    /// <summary>The query of <see cref="CopyOutSql"/>: one stage row per distinct key of the batch.</summary>
+    private string StageSelectSql(long maxSeq, bool probe)
     {
         var seq = maxSeq.ToString(CultureInfo.InvariantCulture);
         var keys = probe ? ProbeKeys : "d";
@@ -145,7 +148,7 @@ public sealed class SyncPlan
         var join = probe
             ? $"LEFT JOIN LATERAL ({found}{ProbeCondition()}) s ON true"
             : $"LEFT JOIN ({found}{WhereClause}) s ON {KeyJoin("s", "d")}";
-        return $"COPY ({select} FROM ({DeltaKeys(seq)}) {keys} {join}) TO STDOUT (FORMAT {CopyFormat})";
+        return $"{select} FROM ({DeltaKeys(seq)}) {keys} {join}";
     }
 
     /// <summary>
