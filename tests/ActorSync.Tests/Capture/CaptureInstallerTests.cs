@@ -28,6 +28,7 @@ public sealed class CaptureInstallerTests(PostgresDatabaseFixture database) : IC
         await database.ExecuteAsync("CREATE TABLE keep_me (id int PRIMARY KEY); CREATE FUNCTION keep_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'");
         var driver = await SetUpAsync("gone", CaptureMode.Auto);
         await database.ExecuteAsync("INSERT INTO gone_src VALUES (1, 'pending change')");
+        Assert.Equal("actorsync.dead_letters", await database.ScalarAsync<string>("SELECT to_regclass('actorsync.dead_letters')::text"));
 
         await using (var connection = await OpenAsync())
         {
