@@ -48,3 +48,16 @@ CREATE TABLE IF NOT EXISTS actorsync.deferred_indexes (
     deferred_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (sync_name, index_name)
 );
+-- on-apply-error = dead-letter: the keys a target refused, with the error, instead of a sync stopped by one row
+-- (issue #19). A key is tried again when its source row changes (and on `actorsync dead-letters retry`); it leaves this
+-- table when it applies, or on `actorsync dead-letters discard`. The key is JSON, column name to value.
+CREATE TABLE IF NOT EXISTS actorsync.dead_letters (
+    sync_name  text NOT NULL,
+    key        jsonb NOT NULL,
+    error      text NOT NULL,
+    sqlstate   text NOT NULL,
+    first_seen timestamptz NOT NULL DEFAULT now(),
+    last_seen  timestamptz NOT NULL DEFAULT now(),
+    attempts   integer NOT NULL DEFAULT 1,
+    PRIMARY KEY (sync_name, key)
+);

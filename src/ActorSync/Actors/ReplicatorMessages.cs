@@ -53,7 +53,11 @@ public sealed record SyncStatus(
     int Restarts,
     SyncError? LastError,
     DateTimeOffset? LastAppliedAt,
-    SnapshotStatusReport? Snapshot);
+    SnapshotStatusReport? Snapshot)
+{
+    /// <summary>The sync's keys in <c>actorsync.dead_letters</c> (issue #19).</summary>
+    public long DeadLetters { get; init; }
+}
 
 /// <summary>The last failure of a sync.</summary>
 public sealed record SyncError(string Message, DateTimeOffset At);
@@ -64,3 +68,26 @@ public sealed record SnapshotStatusReport(long RowsCopied, long RowsEstimated, d
     public static SnapshotStatusReport From(SnapshotProgress progress) =>
         new(progress.RowsCopied, progress.RowsEstimated, Math.Round(progress.RowsPerSecond, 1), progress.Eta);
 }
+
+/// <summary>What <c>dead-letters</c> does with a sync's dead letters (issue #19).</summary>
+public enum DeadLetterAction
+{
+    /// <summary>Report them.</summary>
+    List,
+
+    /// <summary>Queue their keys as changes again, so the replicator tries them now.</summary>
+    Retry,
+
+    /// <summary>Forget them: the target keeps what it has for those keys.</summary>
+    Discard,
+}
+
+/// <summary>A <c>dead-letters</c> command for one sync; <paramref name="Key"/> (JSON) limits it to one key.</summary>
+public sealed record DeadLettersRequested(DeadLetterAction Action, string? Key);
+
+/// <summary>
+/// The answer to <see cref="DeadLettersRequested"/>: the dead letters listed, the keys retried or discarded, the sync's
+/// dead letters left, or the error that stopped the command.
+/// </summary>
+public sealed record DeadLettersAnswered(
+    string Sync, IReadOnlyList<State.DeadLetter> Listed, int Affected, long Remaining, string? Error);

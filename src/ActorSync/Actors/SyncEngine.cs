@@ -75,6 +75,16 @@ public sealed class SyncEngine : IAsyncDisposable
             : null;
     }
 
+    /// <summary>Asks one sync's replicator; null when there is no such sync.</summary>
+    public async Task<T?> AskSyncAsync<T>(string sync, object message, TimeSpan timeout, CancellationToken cancellationToken)
+        where T : class
+    {
+        var actors = await Guardian.Ask<EngineActors>(EngineActorsRequested.Instance, timeout, cancellationToken);
+        return actors.Replicators.TryGetValue(sync, out var replicator)
+            ? await replicator.Ask<T>(message, timeout, cancellationToken)
+            : null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await System.Terminate();

@@ -22,6 +22,9 @@ public sealed class SyncHealth
     /// <summary>A resync was asked for and not done yet; kept across restarts so it is also the way out of a failure.</summary>
     public bool ResyncRequested { get; set; }
 
+    /// <summary>The sync's keys in <c>actorsync.dead_letters</c>, as last counted (issue #19).</summary>
+    public long DeadLetters { get; set; }
+
     public void RecordBatch(BatchResult result)
     {
         RowsApplied += result.Upserted + result.Deleted;

@@ -87,6 +87,9 @@ public sealed partial class TableReplicatorActor
             _health.History.Restarts,
             _health.History.LastError,
             _health.LastAppliedAt,
-            _snapshot is { } progress ? SnapshotStatusReport.From(progress) : null);
+            _snapshot is { } progress ? SnapshotStatusReport.From(progress) : null)
+        {
+            DeadLetters = _health.DeadLetters,
+        };
     }
 }

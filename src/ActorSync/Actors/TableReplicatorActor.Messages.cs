@@ -1,5 +1,6 @@
 using ActorSync.Apply;
 using ActorSync.Snapshot;
+using Akka.Actor;
 
 namespace ActorSync.Actors;
 
@@ -11,7 +12,7 @@ public sealed partial class TableReplicatorActor
         public static readonly Start Instance = new();
     }
 
-    private sealed record Prepared(SyncPlan Plan, bool Paused, bool NeedsSnapshot);
+    private sealed record Prepared(SyncPlan Plan, bool Paused, bool NeedsSnapshot, long DeadLetters);
 
     private sealed record SnapshotUnderway
     {
@@ -25,6 +26,8 @@ public sealed partial class TableReplicatorActor
     private sealed record ArmAnswered(bool Armed);
 
     private sealed record Rechecked(bool HasPending);
+
+    private sealed record DeadLettersDone(IActorRef ReplyTo, DeadLettersAnswered Answer, bool Requeued);
 
     private sealed record WorkFailed(Exception Error, int BatchLimit = 0);
 

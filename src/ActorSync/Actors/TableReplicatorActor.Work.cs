@@ -50,7 +50,8 @@ public sealed partial class TableReplicatorActor
             needsSnapshot = true; // the configuration changed (key, columns, where, tables): copy again
         }
 
-        return new Prepared(plan, state?.Paused ?? false, needsSnapshot);
+        var deadLetters = await DeadLetterStore.CountAsync(target.Connection, null, _sync.SqlName, cancellationToken);
+        return new Prepared(plan, state?.Paused ?? false, needsSnapshot, deadLetters);
     }
 
     /// <summary>
@@ -138,6 +139,32 @@ public sealed partial class TableReplicatorActor
     }
 
     private static async Task<BatchResult> ApplyBatchAsync(
+        SyncPlan plan, HeldConnections held, int batchSize, bool hasDeadLetters, CancellationToken cancellationToken)
+    {
+        if (plan.Sync.OnApplyError != OnApplyError.DeadLetter)
+        {
+            return await ApplyFastAsync(plan, held, batchSize, cancellationToken);
+        }
+
+        if (!hasDeadLetters)
+        {
+            try
+            {
+                return await ApplyFastAsync(plan, held, batchSize, cancellationToken);
+            }
+            catch (Exception error) when (DeadLetterApplier.IsRefusal(error))
+            {
+                // The target refused a row: apply the batch again, isolating the refused keys (issue #19).
+            }
+        }
+
+        // While the sync has dead letters every batch takes this path: it also clears the keys that apply now.
+        var source = await held.SourceAsync(cancellationToken);
+        var target = plan.Sync.SameDatabase ? source : await held.TargetAsync(cancellationToken);
+        return await DeadLetterApplier.ApplyAsync(plan, source, target, batchSize, plan.Sync.ApplyTimeout, cancellationToken);
+    }
+
+    private static async Task<BatchResult> ApplyFastAsync(
         SyncPlan plan, HeldConnections held, int batchSize, CancellationToken cancellationToken)
     {
         var source = await held.SourceAsync(cancellationToken);

@@ -118,6 +118,8 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         Receive<PauseRequested>(_ => OnPause());
         Receive<ResumeRequested>(_ => OnResume());
         Receive<ResyncRequested>(_ => OnResync());
+        Receive<DeadLettersRequested>(OnDeadLettersRequested);
+        Receive<DeadLettersDone>(OnDeadLettersDone);
         Receive<SyncStatusRequested>(_ => Sender.Tell(Report()));
     }
 
@@ -167,6 +169,8 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _plan = prepared.Plan;
         _paused = prepared.Paused;
         _needsSnapshot = prepared.NeedsSnapshot;
+        _health.DeadLetters = prepared.DeadLetters;
+        _metrics.DeadLetters(_sync.Name, prepared.DeadLetters);
         LogMessages.SyncStarted(_logger, _sync.Name, _sync.Source.ToString(), _sync.Target.ToString());
         Continue();
     }
@@ -241,7 +245,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         CancelPoll();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
-        ApplyBatchAsync(_plan, _held, limit, _stopping.Token).PipeTo(
+        ApplyBatchAsync(_plan, _held, limit, _health.DeadLetters > 0, _stopping.Token).PipeTo(
             Self, success: r => new BatchDone(r, clock.Elapsed, limit), failure: e => new WorkFailed(e, limit));
     }
 
@@ -258,6 +262,17 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
             _health.BatchLimit = null;
             _state = SyncStates.Streaming;
             _health.RecordBatch(result);
+            if (result.DeadLetters is { } deadLetters)
+            {
+                _health.DeadLetters = deadLetters;
+                _metrics.DeadLetters(_sync.Name, deadLetters);
+            }
+
+            if (result.DeadLettered > 0)
+            {
+                LogMessages.KeysDeadLettered(_logger, _sync.Name, result.DeadLettered, _health.DeadLetters);
+            }
+
             _metrics.BatchApplied(_sync.Name, result, done.Elapsed);
             _pending = (Math.Max(0, _pending.Count - result.DeltaRows), _pending.Oldest);
             // "Caught up" is news after a start, a copy or a real backlog, not after every small batch under load.

@@ -1,4 +1,5 @@
 using ActorSync.Actors;
+using ActorSync.Configuration;
 using ActorSync.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -49,7 +50,89 @@ public static class AdminEndpoints
                 CommandAsync(sync, command, message, context, engine, access, loggers));
         }
 
+        syncs.MapGet("/dead-letters", (string sync, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers) =>
+            DeadLettersAsync(sync, DeadLetterAction.List, context, engine, access, loggers));
+        syncs.MapPost("/dead-letters/retry", (string sync, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers) =>
+            DeadLettersAsync(sync, DeadLetterAction.Retry, context, engine, access, loggers));
+        syncs.MapPost("/dead-letters/discard", (string sync, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers) =>
+            DeadLettersAsync(sync, DeadLetterAction.Discard, context, engine, access, loggers));
+
         return endpoints;
+    }
+
+    /// <summary>
+    /// <c>/syncs/{sync}/dead-letters[/retry|/discard][?key=JSON]</c> (issue #19). Guarded like the commands, the list
+    /// too: it shows key values and the target's error texts.
+    /// </summary>
+    private static async Task<IResult> DeadLettersAsync(
+        string sync, DeadLetterAction action, HttpContext context, AdminEngine engine, AdminAccess access, ILoggerFactory loggers)
+    {
+        var command = action == DeadLetterAction.List ? "dead-letters" : "dead-letters " + action.ToString().ToLowerInvariant();
+        if (Refused(command, context, access, loggers) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var key = context.Request.Query["key"].ToString();
+        if (key.Length > 0 && !IsJsonObject(key))
+        {
+            return Error(StatusCodes.Status400BadRequest, $"key must be a JSON object of the key's columns, such as {{\"id\": 1}}; got {key}");
+        }
+
+        try
+        {
+            if (engine.FindSync(sync) is not { } name)
+            {
+                return Error(StatusCodes.Status404NotFound, $"no sync named '{sync}'");
+            }
+
+            if (action != DeadLetterAction.List)
+            {
+                LogMessages.AdminCommand(loggers.CreateLogger(typeof(AdminEndpoints)), command, name, Remote(context));
+            }
+
+            var answer = await engine.DeadLettersAsync(name, new DeadLettersRequested(action, key.Length > 0 ? key : null), context.RequestAborted);
+            return answer.Error is { } error
+                ? Error(StatusCodes.Status503ServiceUnavailable, $"sync {name}: {SecretMasker.MaskText(error)}")
+                : TypedResults.Json(DeadLettersResponse.From(answer), AdminJsonContext.Api.DeadLettersResponse);
+        }
+        catch (EngineUnavailableException unavailable)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable, unavailable.Message);
+        }
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static string Remote(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>The answer for a caller without the right to command, or null when it has it.</summary>
+    private static IResult? Refused(string command, HttpContext context, AdminAccess access, ILoggerFactory loggers)
+    {
+        var verdict = access.Check(context.Request);
+        if (verdict.IsAllowed)
+        {
+            return null;
+        }
+
+        LogMessages.AdminCommandRefused(loggers.CreateLogger(typeof(AdminEndpoints)), command, Remote(context), verdict.StatusCode, verdict.Refusal!);
+        if (verdict.StatusCode == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        return Error(verdict.StatusCode, verdict.Refusal!);
     }
 
     private static async Task<IResult> GetStatusAsync(AdminEngine engine, CancellationToken cancellationToken)

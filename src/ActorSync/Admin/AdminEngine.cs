@@ -60,6 +60,21 @@ public sealed class AdminEngine(EngineAccessor accessor)
         }
     }
 
+    /// <summary>Lists, retries or discards a configured sync's dead letters (issue #19).</summary>
+    public async Task<DeadLettersAnswered> DeadLettersAsync(string sync, DeadLettersRequested request, CancellationToken cancellationToken)
+    {
+        var engine = Running();
+        try
+        {
+            return await engine.AskSyncAsync<DeadLettersAnswered>(sync, request, AskTimeout, cancellationToken)
+                ?? throw new EngineUnavailableException($"sync '{sync}' has no replicator running");
+        }
+        catch (AskTimeoutException)
+        {
+            throw NoAnswer();
+        }
+    }
+
     private SyncEngine Running()
     {
         var engine = accessor.Engine ?? throw new EngineUnavailableException("the engine is not started");

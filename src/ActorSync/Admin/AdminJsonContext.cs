@@ -9,6 +9,7 @@ namespace ActorSync.Admin;
 [JsonSerializable(typeof(StatusResponse))]
 [JsonSerializable(typeof(SyncResponse))]
 [JsonSerializable(typeof(CommandResponse))]
+[JsonSerializable(typeof(DeadLettersResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 public sealed partial class AdminJsonContext : JsonSerializerContext

@@ -33,7 +33,8 @@ public sealed record SyncResponse(
     int Restarts,
     SyncErrorResponse? LastError,
     DateTimeOffset? LastAppliedAt,
-    SnapshotResponse? Snapshot)
+    SnapshotResponse? Snapshot,
+    long DeadLetters)
 {
     public static SyncResponse From(SyncStatus status) => new(
         status.Name,
@@ -51,7 +52,8 @@ public sealed record SyncResponse(
         status.Snapshot is { } snapshot
             ? new SnapshotResponse(
                 snapshot.RowsCopied, snapshot.RowsEstimated, snapshot.RowsPerSecond, snapshot.Eta is { } eta ? Math.Round(eta.TotalSeconds, 1) : null)
-            : null);
+            : null,
+        status.DeadLetters);
 }
 
 /// <summary>A sync's last failure: what went wrong and when.</summary>
@@ -77,6 +79,25 @@ public sealed record PoolResponse(string Database, string Role, int Leased, int 
 
 /// <summary>The answer to <c>POST /syncs/{sync}/pause|resume|resync</c>: what the sync does now.</summary>
 public sealed record CommandResponse(string Sync, string State);
+
+/// <summary>
+/// The answer to <c>/syncs/{sync}/dead-letters</c> (issue #19): the dead letters listed (GET), how many keys were retried
+/// or discarded (POST), and how many the sync has now.
+/// </summary>
+public sealed record DeadLettersResponse(string Sync, long DeadLetters, int Affected, IReadOnlyList<DeadLetterResponse> Items)
+{
+    public static DeadLettersResponse From(DeadLettersAnswered answer) => new(
+        answer.Sync,
+        answer.Remaining,
+        answer.Affected,
+        answer.Listed.Select(l => new DeadLetterResponse(
+            System.Text.Json.JsonDocument.Parse(l.Key).RootElement.Clone(), SecretMasker.MaskText(l.Error), l.SqlState, l.FirstSeen,
+            l.LastSeen, l.Attempts)).ToArray());
+}
+
+/// <summary>One dead-lettered key: the key as JSON, the target's error and SQLSTATE, when, and how many times.</summary>
+public sealed record DeadLetterResponse(
+    System.Text.Json.JsonElement Key, string Error, string SqlState, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Attempts);
 
 /// <summary>The body of every admin error (4xx, 503).</summary>
 public sealed record ErrorResponse(string Error);

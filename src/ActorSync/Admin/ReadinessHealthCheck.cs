@@ -42,6 +42,7 @@ public sealed class ReadinessHealthCheck(AdminEngine engine) : IHealthCheck
         }
 
         var degraded = new List<string>();
+        var notes = new List<string>();
         foreach (var name in engine.SyncNames)
         {
             var sync = status.Syncs.FirstOrDefault(s => s.Name == name);
@@ -57,11 +58,17 @@ public sealed class ReadinessHealthCheck(AdminEngine engine) : IHealthCheck
             {
                 degraded.Add($"sync '{name}' is failing" + (sync.LastError is { } error ? $": {SecretMasker.MaskText(error.Message)}" : ""));
             }
+
+            if (sync is { DeadLetters: > 0 })
+            {
+                // Said, but not counted against readiness (issue #19): the sync applies everything else.
+                notes.Add($"sync '{name}' has {sync.DeadLetters} dead letter(s): see `actorsync dead-letters list {name}`");
+            }
         }
 
-        return notReady.Count > 0 ? Result(HealthStatus.Unhealthy, [.. notReady, .. degraded])
-            : degraded.Count > 0 ? Result(HealthStatus.Degraded, degraded)
-            : Result(HealthStatus.Healthy, []);
+        return notReady.Count > 0 ? Result(HealthStatus.Unhealthy, [.. notReady, .. degraded, .. notes])
+            : degraded.Count > 0 ? Result(HealthStatus.Degraded, [.. degraded, .. notes])
+            : Result(HealthStatus.Healthy, notes);
     }
 
     private static HealthCheckResult Result(HealthStatus status, IReadOnlyList<string> reasons) =>

@@ -40,7 +40,16 @@ public static class BatchApplier
             var probe = small && plan.SmallBatchesProbeSource;
             await using var targetTransaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             await SetTimeoutsAsync(target, targetTransaction, applyTimeout, nestedLoops: small, cancellationToken);
-            if (batch.Truncate)
+            if (batch.Truncate && plan.KeepsTargetRows)
+            {
+                // A referenced target cannot be truncated: delete the rows whose keys the source (in this snapshot,
+                // after its TRUNCATE) no longer has. A child row still referencing one fails the batch, which is retried.
+                await ExecuteAsync(target, targetTransaction, plan.TruncateStageKeysSql, null, cancellationToken);
+                await CopyStreamer.StreamAsync(
+                    source, plan.CopySourceKeysOutSql, target, plan.CopyKeysInSql, plan.BinaryCopy, null, cancellationToken);
+                deleted = await ExecuteAsync(target, targetTransaction, plan.DeleteAbsentFromStageKeysSql, null, cancellationToken);
+            }
+            else if (batch.Truncate)
             {
                 await ExecuteAsync(target, targetTransaction, plan.TruncateTargetSql, null, cancellationToken);
             }
@@ -116,7 +125,11 @@ public static class BatchApplier
         // the source once per key when it misjudges which side is small.
         await SetTimeoutsAsync(connection, transaction, applyTimeout, nestedLoops: false, cancellationToken);
         long upserted = 0, deleted = 0;
-        if (batch.Truncate)
+        if (batch.Truncate && plan.KeepsTargetRows)
+        {
+            deleted = await ExecuteAsync(connection, transaction, plan.SameDatabaseDeleteAbsentSql, null, cancellationToken);
+        }
+        else if (batch.Truncate)
         {
             await ExecuteAsync(connection, transaction, plan.TruncateTargetSql, null, cancellationToken);
         }
@@ -216,7 +229,7 @@ public static class BatchApplier
         return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
     }
 
-    private static async Task DeleteConsumedAsync(
+    internal static async Task DeleteConsumedAsync(
         SyncPlan plan, NpgsqlConnection connection, NpgsqlTransaction? transaction, SeqRanges consumed,
         CancellationToken cancellationToken)
     {
@@ -233,7 +246,7 @@ public static class BatchApplier
     /// with them the planner hashed 50 keys against a sequential scan of a 60,000-row table (pgbench's history, 3.5 ms
     /// a batch where the key index answers in microseconds). At most SmallBatchRows keys are probed one by one instead.
     /// </summary>
-    private static async Task SetTimeoutsAsync(
+    internal static async Task SetTimeoutsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan applyTimeout, bool nestedLoops,
         CancellationToken cancellationToken)
     {
@@ -245,7 +258,7 @@ public static class BatchApplier
             cancellationToken);
     }
 
-    private static async Task<long> ExecuteAsync(
+    internal static async Task<long> ExecuteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long? maxSeq, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(sql, connection, transaction);

@@ -11,6 +11,12 @@ public readonly record struct BatchResult(int DeltaRows, long Upserted, long Del
     /// <summary>An empty delta.</summary>
     public static BatchResult Nothing => default;
 
+    /// <summary>Keys of this batch the target refused, recorded as dead letters (<c>on-apply-error = dead-letter</c>).</summary>
+    public int DeadLettered { get; init; }
+
+    /// <summary>The sync's dead letters after the batch, when the batch counted them (null: unchanged).</summary>
+    public long? DeadLetters { get; init; }
+
     /// <summary>True when the delta held nothing.</summary>
     public bool IsEmpty => DeltaRows == 0;
 }

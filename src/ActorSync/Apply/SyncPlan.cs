@@ -11,7 +11,7 @@ namespace ActorSync.Apply;
 /// objects, and the SQL for each step. All names are quoted by <see cref="Identifier"/>; the only user-written SQL is
 /// the sync's <c>where</c> condition, which <c>actorsync check</c> has the server validate.
 /// </summary>
-public sealed class SyncPlan
+public sealed partial class SyncPlan
 {
     internal SyncPlan(
         SyncDefinition sync, TableSchema source, TableSchema? target, IReadOnlyList<PlannedColumn> columns,
@@ -130,7 +130,10 @@ public sealed class SyncPlan
     /// <c>where</c>) and its copied columns, cast to the target's types. Runs in the batch's source snapshot.
     /// COPY takes no parameters, so the sequence bound is a formatted integer.
     /// </summary>
-    public string CopyOutSql(long maxSeq, bool probe = false)
+    public string CopyOutSql(long maxSeq, bool probe = false) => $"COPY ({StageSelectSql(maxSeq, probe)}) TO STDOUT (FORMAT {CopyFormat})";
+
+    /// <summary>The query of <see cref="CopyOutSql"/>: one stage row per distinct key of the batch.</summary>
+    private string StageSelectSql(long maxSeq, bool probe)
     {
         var seq = maxSeq.ToString(CultureInfo.InvariantCulture);
         var keys = probe ? ProbeKeys : "d";
@@ -145,7 +148,7 @@ public sealed class SyncPlan
         var join = probe
             ? $"LEFT JOIN LATERAL ({found}{ProbeCondition()}) s ON true"
             : $"LEFT JOIN ({found}{WhereClause}) s ON {KeyJoin("s", "d")}";
-        return $"COPY ({select} FROM ({DeltaKeys(seq)}) {keys} {join}) TO STDOUT (FORMAT {CopyFormat})";
+        return $"{select} FROM ({DeltaKeys(seq)}) {keys} {join}";
     }
 
     /// <summary>
@@ -199,6 +202,39 @@ public sealed class SyncPlan
         OnConflict;
 
     public string TruncateTargetSql => $"TRUNCATE {TargetTable}";
+
+    /// <summary>
+    /// A foreign key references the target: PostgreSQL refuses to TRUNCATE it (and CASCADE would empty the user's other
+    /// tables), and emptying it would break its children at commit. Such a target is never emptied: a copy upserts the
+    /// source's rows and then deletes only the rows whose keys the source no longer has (issue #19).
+    /// </summary>
+    public bool KeepsTargetRows => Target is { ReferencedByForeignKeys: true };
+
+    /// <summary>Every key of the source (matching <c>where</c>), cast to the target's types, for the stage of keys.</summary>
+    public string CopySourceKeysOutSql =>
+        $"COPY (SELECT {string.Join(", ", Keys.Select(k => Cast(k.Quoted, k)))} FROM {SourceTable}{WhereClause}) TO STDOUT (FORMAT {CopyFormat})";
+
+    /// <summary>Deletes the target rows whose key is not in the stage of keys (filled with every source key).</summary>
+    public string DeleteAbsentFromStageKeysSql =>
+        $"DELETE FROM {TargetTable} t WHERE NOT EXISTS (SELECT FROM {StageKeysTable} s WHERE {KeyJoin("t", "s")})";
+
+    /// <summary>Same database: deletes the target rows whose key the source (matching <c>where</c>) no longer has.</summary>
+    public string SameDatabaseDeleteAbsentSql =>
+        $"DELETE FROM {TargetTable} t WHERE NOT EXISTS (SELECT FROM (SELECT {KeyList()} FROM {SourceTable}{WhereClause}) s WHERE {KeyJoin("t", "s")})";
+
+    /// <summary>
+    /// A transaction's own scratch table for a snapshot range of a target that keeps its rows: parallel ranges cannot
+    /// share the stage, whose TRUNCATE would serialise them. Dropped at commit.
+    /// </summary>
+    public string CreateRangeStageSql =>
+        $"CREATE TEMP TABLE actorsync_range ON COMMIT DROP AS SELECT {ColumnList()} FROM {TargetTable} WITH NO DATA";
+
+    /// <summary>COPY into the range's scratch table.</summary>
+    public string CopyRangeStageInSql => $"COPY actorsync_range ({ColumnList()}) FROM STDIN (FORMAT {CopyFormat})";
+
+    /// <summary>Upserts the range's rows into the target.</summary>
+    public string UpsertFromRangeStageSql =>
+        $"INSERT INTO {TargetTable} ({ColumnList()}){Overriding} SELECT {ColumnList()} FROM actorsync_range {OnConflict}";
 
     /// <summary>Snapshot: the current source rows matching <paramref name="range"/> (a key-range condition, or null for all).</summary>
     public string SnapshotCopyOutSql(string? range)

@@ -51,6 +51,7 @@ public static class CaptureScript
                 ["source_schema_literal"] = Literal.Quote(plan.Sync.Source.Schema),
                 ["source_table_literal"] = Literal.Quote(plan.Sync.Source.Table),
                 ["delta_literal"] = Literal.Quote("delta_" + name),
+                ["delta_qualified_literal"] = Literal.Quote(plan.DeltaTable),
                 ["key_array_literal"] = Literal.TextArray(plan.Keys.Select(k => $"{k.Name} {k.SourceType}")),
                 ["mode_literal"] = Literal.Quote(mode.ToString().ToLowerInvariant()),
             }),

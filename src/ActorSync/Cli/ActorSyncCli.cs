@@ -17,6 +17,7 @@ public static class ActorSyncCli
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(DeadLettersCommand.Create());
         foreach (var command in SyncCommandCommands.Create())
         {
             root.Subcommands.Add(command);

@@ -95,18 +95,40 @@ public sealed class AdminClient : IDisposable
         return builder.Uri;
     }
 
+    public static Option<string?> CreateTokenOption() => new("--token")
+    {
+        Description = $"The admin bearer token (default: ${TokenVariable}, else admin.token of the configuration).",
+    };
+
+    /// <summary>The bearer token: <c>--token</c>, else <c>ACTORSYNC_ADMIN_TOKEN</c>, else <c>admin.token</c> of the configuration.</summary>
+    public static string? ResolveToken(ParseResult parseResult, Option<string?> token, ActorSyncConfiguration? configuration)
+    {
+        var bearer = parseResult.GetValue(token);
+        if (string.IsNullOrEmpty(bearer))
+        {
+            bearer = Environment.GetEnvironmentVariable(TokenVariable);
+        }
+
+        return string.IsNullOrEmpty(bearer) ? configuration?.Options.Admin.Token : bearer;
+    }
+
     public Task<AdminAnswer> GetAsync(string path, CancellationToken cancellationToken) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
 
-    public Task<AdminAnswer> PostAsync(string path, string? token, CancellationToken cancellationToken)
+    public Task<AdminAnswer> GetAsync(string path, string? token, CancellationToken cancellationToken) =>
+        SendAsync(Authorized(new HttpRequestMessage(HttpMethod.Get, path), token), cancellationToken);
+
+    public Task<AdminAnswer> PostAsync(string path, string? token, CancellationToken cancellationToken) =>
+        SendAsync(Authorized(new HttpRequestMessage(HttpMethod.Post, path), token), cancellationToken);
+
+    private static HttpRequestMessage Authorized(HttpRequestMessage request, string? token)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path);
         if (!string.IsNullOrEmpty(token))
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         }
 
-        return SendAsync(request, cancellationToken);
+        return request;
     }
 
     public void Dispose() => _http.Dispose();

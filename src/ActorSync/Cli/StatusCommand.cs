@@ -58,10 +58,10 @@ public static class StatusCommand
         return command;
     }
 
-    /// <summary>The table: sync, state, lag, pending, applied, restarts, last error; then the listener, pools and version.</summary>
+    /// <summary>The table: sync, state, lag, pending, applied, restarts, dead letters, last error; then the listener, pools and version.</summary>
     public static string Describe(StatusResponse status)
     {
-        string[] header = ["SYNC", "STATE", "LAG", "PENDING", "APPLIED", "RESTARTS", "LAST ERROR"];
+        string[] header = ["SYNC", "STATE", "LAG", "PENDING", "APPLIED", "RESTARTS", "DEAD LETTERS", "LAST ERROR"];
         var rows = status.Syncs.Select(s => new[]
         {
             s.Name,
@@ -72,6 +72,7 @@ public static class StatusCommand
             s.PendingRows.ToString(CultureInfo.InvariantCulture),
             s.RowsApplied.ToString(CultureInfo.InvariantCulture),
             s.Restarts.ToString(CultureInfo.InvariantCulture),
+            s.DeadLetters.ToString(CultureInfo.InvariantCulture),
             s.LastError is { } error
                 ? $"{error.Message.ReplaceLineEndings(" ")} (at {error.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}Z)"
                 : "-",
@@ -82,8 +83,8 @@ public static class StatusCommand
         {
             for (var i = 0; i < row.Length; i++)
             {
-                // Figures right-aligned (columns 2 to 5), words left-aligned; the last column is not padded.
-                var cell = i is >= 2 and <= 5 ? row[i].PadLeft(widths[i]) : i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i]);
+                // Figures right-aligned (columns 2 to 6), words left-aligned; the last column is not padded.
+                var cell = i is >= 2 and <= 6 ? row[i].PadLeft(widths[i]) : i == row.Length - 1 ? row[i] : row[i].PadRight(widths[i]);
                 text.Append(cell).Append(i == row.Length - 1 ? "" : "  ");
             }
 

@@ -24,10 +24,7 @@ public static class SyncCommandCommands
     {
         var sync = new Argument<string>("sync") { Description = "The sync's name." };
         var url = AdminClient.CreateUrlOption();
-        var token = new Option<string?>("--token")
-        {
-            Description = $"The admin bearer token (default: ${AdminClient.TokenVariable}, else admin.token of the configuration).",
-        };
+        var token = AdminClient.CreateTokenOption();
         var config = CliConfig.CreateOption();
         var command = new Command(name, description) { sync, url, token, config };
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -40,16 +37,7 @@ public static class SyncCommandCommands
 
             using (client)
             {
-                var bearer = parseResult.GetValue(token);
-                if (string.IsNullOrEmpty(bearer))
-                {
-                    bearer = Environment.GetEnvironmentVariable(AdminClient.TokenVariable);
-                }
-
-                if (string.IsNullOrEmpty(bearer))
-                {
-                    bearer = configuration?.Options.Admin.Token;
-                }
+                var bearer = AdminClient.ResolveToken(parseResult, token, configuration);
 
                 var syncName = parseResult.GetValue(sync)!;
                 var answer = await client.PostAsync($"syncs/{Uri.EscapeDataString(syncName)}/{name}", bearer, cancellationToken);

@@ -77,6 +77,9 @@ public sealed class SyncDefaultsOptions
     /// </summary>
     public CaptureMode CaptureMode { get; set; } = CaptureMode.Row;
 
+    /// <summary><c>on-apply-error</c>: <c>retry</c> (default) or <c>dead-letter</c>.</summary>
+    public OnApplyError OnApplyError { get; set; } = OnApplyError.Retry;
+
     /// <summary><c>backoff</c>: restart delays of a failing actor.</summary>
     public BackoffSettings Backoff { get; set; } = new();
 }
@@ -180,4 +183,7 @@ public sealed class SyncOptions
 
     /// <summary><c>capture-mode</c>: overrides <c>defaults.capture-mode</c>.</summary>
     public CaptureMode? CaptureMode { get; set; }
+
+    /// <summary><c>on-apply-error</c>: overrides <c>defaults.on-apply-error</c>.</summary>
+    public OnApplyError? OnApplyError { get; set; }
 }

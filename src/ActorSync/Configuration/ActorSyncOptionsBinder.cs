@@ -17,14 +17,14 @@ internal static class ActorSyncOptionsBinder
     public static readonly string[] DatabaseKeys = ["connection-string", "max-connections"];
     public static readonly string[] DefaultsKeys =
         ["batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change", "capture-mode",
-        "backoff"];
+        "on-apply-error", "backoff"];
     public static readonly string[] BackoffKeys = ["min", "max", "random-factor"];
     public static readonly string[] AdminKeys = ["url", "token", "enabled"];
     public static readonly string[] SyncKeys =
     [
         "name", "source", "target", "columns", "key", "where", "create-target", "enabled",
         "batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change",
-        "capture-mode",
+        "capture-mode", "on-apply-error",
     ];
 
     public static ActorSyncOptions Bind(ConfigurationContext context)
@@ -89,6 +89,7 @@ internal static class ActorSyncOptionsBinder
         options.SnapshotIndexes = defaults.SnapshotIndexes("snapshot-indexes") ?? options.SnapshotIndexes;
         options.OnSchemaChange = defaults.SchemaChange("on-schema-change") ?? options.OnSchemaChange;
         options.CaptureMode = defaults.CaptureMode("capture-mode") ?? options.CaptureMode;
+        options.OnApplyError = defaults.ApplyError("on-apply-error") ?? options.OnApplyError;
         if (defaults.Object("backoff") is { } backoff)
         {
             backoff.CheckKeys(BackoffKeys);
@@ -119,6 +120,7 @@ internal static class ActorSyncOptionsBinder
             SnapshotIndexes = sync.SnapshotIndexes("snapshot-indexes"),
             OnSchemaChange = sync.SchemaChange("on-schema-change"),
             CaptureMode = sync.CaptureMode("capture-mode"),
+            OnApplyError = sync.ApplyError("on-apply-error"),
         };
     }
 
@@ -212,6 +214,13 @@ internal static class ActorSyncOptionsBinder
             "fail" => Configuration.OnSchemaChange.Fail,
             "add-columns" => Configuration.OnSchemaChange.AddColumns,
             _ => (OnSchemaChange?)null,
+        });
+
+        public OnApplyError? ApplyError(string key) => Parse(key, "retry or dead-letter", text => text switch
+        {
+            "retry" => OnApplyError.Retry,
+            "dead-letter" => OnApplyError.DeadLetter,
+            _ => (OnApplyError?)null,
         });
 
         public SnapshotIndexes? SnapshotIndexes(string key) => Parse(key, "defer or keep", text => text switch

@@ -36,6 +36,9 @@ public sealed record SyncDefinition(
     /// <summary>What a snapshot does with the target's indexes while it copies (<c>snapshot-indexes</c>).</summary>
     public SnapshotIndexes SnapshotIndexes { get; init; } = SnapshotIndexes.Defer;
 
+    /// <summary>What a row the target refuses does to the sync (<c>on-apply-error</c>).</summary>
+    public OnApplyError OnApplyError { get; init; } = OnApplyError.Retry;
+
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -57,6 +60,7 @@ public sealed record SyncDefinition(
         BatchDelay = sync.BatchDelay ?? defaults.BatchDelay,
         CaptureMode = sync.CaptureMode ?? defaults.CaptureMode,
         SnapshotIndexes = sync.SnapshotIndexes ?? defaults.SnapshotIndexes,
+        OnApplyError = sync.OnApplyError ?? defaults.OnApplyError,
     };
 
     private static string ParseIdentifier(string text) =>

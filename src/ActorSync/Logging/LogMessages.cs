@@ -66,6 +66,9 @@ public static partial class LogMessages
     [LoggerMessage(3009, LogLevel.Warning, "Sync {Sync}: {Change}")]
     public static partial void SchemaChanged(ILogger logger, string sync, string change);
 
+    [LoggerMessage(3010, LogLevel.Warning, "Sync {Sync}: the target refused {Keys} key(s), recorded in actorsync.dead_letters ({DeadLetters} in all); the rest of the batch applied")]
+    public static partial void KeysDeadLettered(ILogger logger, string sync, int keys, long deadLetters);
+
     [LoggerMessage(4000, LogLevel.Information, "Listener on {Database}: connected")]
     public static partial void ListenerConnected(ILogger logger, string database);
 

@@ -21,6 +21,7 @@ public sealed class ActorSyncMetrics : IDisposable
     private readonly Histogram<double> _applySeconds;
     private readonly Gauge<long> _poolLeased;
     private readonly Gauge<long> _poolMax;
+    private readonly Gauge<long> _deadLetters;
 
     public ActorSyncMetrics(IMeterFactory? meterFactory = null)
     {
@@ -36,6 +37,7 @@ public sealed class ActorSyncMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _poolLeased = _meter.CreateGauge<long>("actorsync_pool_leased", "connections", "Leases out of a pool.");
         _poolMax = _meter.CreateGauge<long>("actorsync_pool_max", "connections", "Leases a pool lends at most.");
+        _deadLetters = _meter.CreateGauge<long>("actorsync_dead_letters", "keys", "Keys the target refused, held in actorsync.dead_letters.");
     }
 
     public void BatchApplied(string sync, BatchResult result, TimeSpan elapsed)
@@ -52,6 +54,8 @@ public sealed class ActorSyncMetrics : IDisposable
         _pendingRows.Record(rows, tag);
         _lagSeconds.Record(lagSeconds, tag);
     }
+
+    public void DeadLetters(string sync, long keys) => _deadLetters.Record(keys, new KeyValuePair<string, object?>("sync", sync));
 
     public void Restarted(string sync) => _restarts.Add(1, new KeyValuePair<string, object?>("sync", sync));
 

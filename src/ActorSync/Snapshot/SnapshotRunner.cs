@@ -79,6 +79,11 @@ public static class SnapshotRunner
             // The deferred indexes are built in the transaction that marks the copy done: until then a restart resumes.
             await using var transaction = await target.Connection.BeginTransactionAsync(cancellationToken);
             await IndexDeferral.RebuildAsync(target.Connection, transaction, sync.SqlName, cancellationToken);
+            if (plan.KeepsTargetRows)
+            {
+                await DeleteRowsTheSourceLacksAsync(plan, leaser, target.Connection, transaction, cancellationToken);
+            }
+
             await SyncStateStore.CompleteSnapshotAsync(target.Connection, transaction, sync.SqlName, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -110,13 +115,16 @@ public static class SnapshotRunner
         // Emptying the target and recording the ranges commit together: a crash either leaves the old state
         // ('pending', copied again from scratch) or the new one ('copying' with every range still to do).
         await using var transaction = await target.BeginTransactionAsync(cancellationToken);
-        if (sync.SnapshotIndexes == SnapshotIndexes.Defer)
+        // A target that a foreign key references is not emptied (its children would break, and TRUNCATE is refused),
+        // and its indexes stay, since its ranges upsert by key (issue #19).
+        if (!plan.KeepsTargetRows)
         {
-            await IndexDeferral.DeferAsync(target, transaction, sync.SqlName, plan.TargetTable, cancellationToken);
-        }
+            if (sync.SnapshotIndexes == SnapshotIndexes.Defer)
+            {
+                await IndexDeferral.DeferAsync(target, transaction, sync.SqlName, plan.TargetTable, cancellationToken);
+            }
 
-        await using (var truncate = new NpgsqlCommand(plan.TruncateTargetSql, target, transaction))
-        {
+            await using var truncate = new NpgsqlCommand(plan.TruncateTargetSql, target, transaction);
             await truncate.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -134,8 +142,14 @@ public static class SnapshotRunner
             await using var source = await leaser.LeaseAsync(sync.Source.Database, ConnectionRole.Read, cancellationToken);
             await using var target = await leaser.LeaseAsync(sync.Target.Database, ConnectionRole.Write, cancellationToken);
             await using var transaction = await target.Connection.BeginTransactionAsync(cancellationToken);
+            if (plan.KeepsTargetRows)
+            {
+                await ExecuteAsync(target.Connection, transaction, plan.CreateRangeStageSql, cancellationToken);
+            }
+
             var rows = await CopyStreamer.StreamAsync(
-                source.Connection, plan.SnapshotCopyOutSql(range.Predicate(plan)), target.Connection, plan.CopyRowsInSql,
+                source.Connection, plan.SnapshotCopyOutSql(range.Predicate(plan)), target.Connection,
+                plan.KeepsTargetRows ? plan.CopyRangeStageInSql : plan.CopyRowsInSql,
                 plan.BinaryCopy,
                 n =>
                 {
@@ -143,6 +157,11 @@ public static class SnapshotRunner
                     progress.AddRows(n);
                 },
                 cancellationToken);
+            if (plan.KeepsTargetRows)
+            {
+                await ExecuteAsync(target.Connection, transaction, plan.UpsertFromRangeStageSql, cancellationToken);
+            }
+
             await SyncStateStore.CompleteRangeAsync(target.Connection, transaction, sync.SqlName, range.Number, rows, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             progress.RangeDone();
@@ -153,6 +172,29 @@ public static class SnapshotRunner
             progress.AddRows(-copied);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A target that keeps its rows had every source row upserted by the ranges; what remains to remove are the rows
+    /// whose keys the source no longer has. Its keys are read now, in one snapshot later than every range's: a row
+    /// the source gained since is kept, one it lost since is in the delta as well. A child that still references a
+    /// removed row fails this step (RESTRICT); the copy is then finished on the next try, once the child is gone.
+    /// </summary>
+    private static async Task DeleteRowsTheSourceLacksAsync(
+        SyncPlan plan, IConnectionLeaser leaser, NpgsqlConnection target, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var source = await leaser.LeaseAsync(plan.Sync.Source.Database, ConnectionRole.Read, cancellationToken);
+        await ExecuteAsync(target, transaction, plan.TruncateStageKeysSql, cancellationToken);
+        await CopyStreamer.StreamAsync(
+            source.Connection, plan.CopySourceKeysOutSql, target, plan.CopyKeysInSql, plan.BinaryCopy, null, cancellationToken);
+        await ExecuteAsync(target, transaction, plan.DeleteAbsentFromStageKeysSql, cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<int> CountRangesAsync(NpgsqlConnection target, string sync, CancellationToken cancellationToken)

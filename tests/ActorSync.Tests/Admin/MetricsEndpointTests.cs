@@ -43,6 +43,7 @@ public sealed partial class MetricsEndpointTests(PostgresDatabaseFixture databas
         Assert.Equal(batches, samples["actorsync_batches_total{sync=\"measured\"}"]);
         Assert.Equal(0, samples["actorsync_restarts_total{sync=\"measured\"}"]);
         Assert.Equal(0, samples["actorsync_pending_rows{sync=\"measured\"}"]);
+        Assert.Equal(0, samples["actorsync_dead_letters{sync=\"measured\"}"]);
         Assert.Equal(0, samples["actorsync_lag_seconds{sync=\"measured\"}"]);
         Assert.Equal(batches, samples["actorsync_apply_seconds_count{sync=\"measured\"}"]);
         Assert.Equal(batches, samples["actorsync_apply_seconds_bucket{sync=\"measured\",le=\"+Inf\"}"]);
@@ -65,7 +66,8 @@ public sealed partial class MetricsEndpointTests(PostgresDatabaseFixture databas
         Assert.Equal(types.Length, types.Select(t => t.Name).Distinct().Count());
         Assert.Equal(
             [
-                ("actorsync_apply_seconds", "histogram"), ("actorsync_batches_total", "counter"), ("actorsync_lag_seconds", "gauge"),
+                ("actorsync_apply_seconds", "histogram"), ("actorsync_batches_total", "counter"), ("actorsync_dead_letters", "gauge"),
+                ("actorsync_lag_seconds", "gauge"),
                 ("actorsync_listener_reconnects_total", "counter"), ("actorsync_pending_rows", "gauge"), ("actorsync_pool_leased", "gauge"),
                 ("actorsync_pool_max", "gauge"), ("actorsync_restarts_total", "counter"), ("actorsync_rows_applied_total", "counter"),
             ],

@@ -11,7 +11,7 @@ namespace ActorSync.Tests.Admin;
 public sealed class StatusEndpointTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>, IAsyncLifetime
 {
     private static readonly string[] SyncFields =
-        ["name", "source", "target", "state", "rowsApplied", "batchesApplied", "pendingRows", "lagSeconds", "restarts", "lastError", "lastAppliedAt", "snapshot"];
+        ["name", "source", "target", "state", "rowsApplied", "batchesApplied", "pendingRows", "lagSeconds", "restarts", "lastError", "lastAppliedAt", "snapshot", "deadLetters"];
 
     private NpgsqlDataSource _target = null!;
     private string _targetConnectionString = "";
@@ -58,6 +58,7 @@ public sealed class StatusEndpointTests(PostgresDatabaseFixture database) : ICla
         Assert.Equal(0, sync.GetProperty("restarts").GetInt32());
         Assert.Equal(JsonValueKind.Null, sync.GetProperty("lastError").ValueKind);
         Assert.Equal(JsonValueKind.Null, sync.GetProperty("snapshot").ValueKind);
+        Assert.Equal(0, sync.GetProperty("deadLetters").GetInt64());
         var lastApplied = Iso8601(sync.GetProperty("lastAppliedAt"));
         Assert.InRange(lastApplied, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
 

@@ -22,12 +22,56 @@ public sealed class CaptureInstallerTests(PostgresDatabaseFixture database) : IC
             await TriggersAsync("twice_src"));
     }
 
+    [Theory]
+    [InlineData(CaptureMode.Row)]
+    [InlineData(CaptureMode.Statement)]
+    public async Task Each_change_records_the_source_transaction_that_made_it(CaptureMode mode)
+    {
+        var name = "xid_" + mode.ToString().ToLowerInvariant();
+        var driver = await SetUpAsync(name, mode);
+
+        await using var writer = await OpenAsync();
+        await using (var transaction = await writer.BeginTransactionAsync())
+        {
+            await using var write = new NpgsqlCommand(
+                $"INSERT INTO {name}_src VALUES (1, 'a'), (2, 'b'); UPDATE {name}_src SET id = 3 WHERE id = 0", writer, transaction);
+            await write.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+
+        await database.ExecuteAsync($"DELETE FROM {name}_src WHERE id = 1");
+
+        var transactions = await database.ScalarAsync<long>(
+            $"SELECT count(DISTINCT actorsync_xid) FROM {driver.Plan.DeltaTable} WHERE id IN (0, 2, 3)");
+        var all = await database.ScalarAsync<long>($"SELECT count(DISTINCT actorsync_xid) FROM {driver.Plan.DeltaTable}");
+        var missing = await database.ScalarAsync<long>($"SELECT count(*) FROM {driver.Plan.DeltaTable} WHERE actorsync_xid IS NULL");
+        Assert.Equal(1L, transactions);
+        Assert.Equal(2L, all);
+        Assert.Equal(0L, missing);
+    }
+
+    [Fact]
+    public async Task A_delta_made_before_transactions_were_recorded_gains_the_column_on_install_and_keeps_its_changes()
+    {
+        var driver = await SetUpAsync("xid_upgrade", CaptureMode.Row);
+        await database.ExecuteAsync($"ALTER TABLE {driver.Plan.DeltaTable} DROP COLUMN actorsync_xid; INSERT INTO xid_upgrade_src VALUES (1, 'old')");
+
+        await CaptureInstaller.InstallCaptureAsync(await OpenAsync(), driver.Plan, CaptureMode.Row, default);
+        await database.ExecuteAsync("INSERT INTO xid_upgrade_src VALUES (2, 'new')");
+
+        Assert.Equal(1L, await database.ScalarAsync<long>($"SELECT count(*) FROM {driver.Plan.DeltaTable} WHERE id = 1 AND actorsync_xid IS NULL"));
+        Assert.Equal(1L, await database.ScalarAsync<long>($"SELECT count(*) FROM {driver.Plan.DeltaTable} WHERE id = 2 AND actorsync_xid IS NOT NULL"));
+        await driver.DrainAsync();
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "xid_upgrade_src", database.DataSource, "xid_upgrade_tgt", "id");
+    }
+
     [Fact]
     public async Task Uninstall_removes_all_of_it_and_nothing_else()
     {
         await database.ExecuteAsync("CREATE TABLE keep_me (id int PRIMARY KEY); CREATE FUNCTION keep_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'");
         var driver = await SetUpAsync("gone", CaptureMode.Auto);
         await database.ExecuteAsync("INSERT INTO gone_src VALUES (1, 'pending change')");
+        Assert.Equal("actorsync.dead_letters", await database.ScalarAsync<string>("SELECT to_regclass('actorsync.dead_letters')::text"));
 
         await using (var connection = await OpenAsync())
         {

@@ -28,7 +28,7 @@ public sealed partial class StatusCommandTests(PostgresDatabaseFixture database)
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Equal("", error);
         var lines = output.Split('\n');
-        Assert.Matches(@"^SYNC\s+STATE\s+LAG\s+PENDING\s+APPLIED\s+RESTARTS\s+LAST ERROR$", lines[0]);
+        Assert.Matches(@"^SYNC\s+STATE\s+LAG\s+PENDING\s+APPLIED\s+RESTARTS\s+DEAD LETTERS\s+LAST ERROR$", lines[0]);
         Assert.Matches(AlphaRow(), lines[1]);
         Assert.Matches(BetaRow(), lines[2]);
         Assert.Contains("listener: connected", output, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed partial class StatusCommandTests(PostgresDatabaseFixture database)
         var (code, output, _) = await Eventually.ValueAsync(
             () => CliAsync("status", "--url", host.Address.ToString()), result => result.Code == ExitCodes.Failure);
         Assert.Equal(ExitCodes.Failure, code);
-        Assert.Matches(@"(?m)^picky\s+failing\s+\S+\s+\d+\s+0\s+[1-9]\d*\s+23514: .*picky_no_forbidden.* \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\)$", output);
+        Assert.Matches(@"(?m)^picky\s+failing\s+\S+\s+\d+\s+0\s+[1-9]\d*\s+0\s+23514: .*picky_no_forbidden.* \(at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\)$", output);
 
         var (jsonCode, json, _) = await CliAsync("status", "--url", host.Address.ToString(), "--json");
         Assert.Equal(ExitCodes.Failure, jsonCode);
@@ -166,10 +166,10 @@ public sealed partial class StatusCommandTests(PostgresDatabaseFixture database)
         _ => element.ValueKind.ToString(),
     };
 
-    [GeneratedRegex(@"^alpha\s+idle\s+0s\s+0\s+2\s+0\s+-$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^alpha\s+idle\s+0s\s+0\s+2\s+0\s+0\s+-$", RegexOptions.Multiline)]
     private static partial Regex AlphaRow();
 
-    [GeneratedRegex(@"^beta\s+idle\s+0s\s+0\s+0\s+0\s+-$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^beta\s+idle\s+0s\s+0\s+0\s+0\s+0\s+-$", RegexOptions.Multiline)]
     private static partial Regex BetaRow();
 
     private static string Sync(string table) =>

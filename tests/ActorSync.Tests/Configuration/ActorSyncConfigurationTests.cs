@@ -79,6 +79,25 @@ public sealed class ActorSyncConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void On_apply_error_defaults_to_retry_and_is_set_per_sync_or_in_defaults()
+    {
+        var configuration = Load("""
+            actorsync {
+              databases { main { connection-string = "Host=x" } }
+              defaults { on-apply-error = dead-letter }
+              syncs = [
+                { name = a, source = "main:public.a", target = "main:public.a2" }
+                { name = b, source = "main:public.b", target = "main:public.b2", on-apply-error = retry }
+              ]
+            }
+            """);
+
+        Assert.Equal(OnApplyError.DeadLetter, configuration.Syncs[0].OnApplyError);
+        Assert.Equal(OnApplyError.Retry, configuration.Syncs[1].OnApplyError);
+        Assert.Equal(OnApplyError.Retry, new SyncDefaultsOptions().OnApplyError);
+    }
+
+    [Fact]
     public void Environment_variables_override_through_substitutions()
     {
         var configuration = Load(ConfigurationFiles.Valid, new Dictionary<string, string?> { ["MAIN_PASSWORD"] = "s3cret", ["ACTORSYNC_ADMIN_TOKEN"] = "t0ken" });
@@ -129,6 +148,7 @@ public sealed class ActorSyncConfigurationTests : IDisposable
     [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", on-schema-change = drop } ]", "expected fail or add-columns, found 'drop'")]
     [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", capture-mode = rows } ]", "expected row, statement or auto, found 'rows'")]
     [InlineData("defaults.snapshot-indexes = drop", "defaults.snapshot-indexes: expected defer or keep, found 'drop'")]
+    [InlineData("syncs = [ { name = a, source = \"main:a\", target = \"main:b\", on-apply-error = skip } ]", "syncs[0].on-apply-error: expected retry or dead-letter, found 'skip'")]
     [InlineData("defaults.backoff { min = 1m, max = 1s }", "defaults.backoff.min: min (1m) must not be greater than max (1s)")]
     [InlineData("defaults.backoff.random-factor = 2", "must be between 0 and 1")]
     [InlineData("defaults.batch-delay = -5ms", "defaults.batch-delay: must be 0 or a positive duration, found -5ms")]

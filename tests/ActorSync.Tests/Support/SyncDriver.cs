@@ -25,6 +25,9 @@ public sealed class SyncDriver
 
     public NpgsqlDataSource Target { get; }
 
+    /// <summary>The sync's dead letters as the last batch counted them, kept across drains as the replicator keeps them.</summary>
+    public long DeadLetters { get; private set; }
+
     public static SyncDefinition Define(
         string name, string source, string target, IReadOnlyList<string>? columns = null, IReadOnlyList<string>? key = null,
         string? where = null, bool createTarget = false, int batchSize = 1000) =>
@@ -74,6 +77,46 @@ public sealed class SyncDriver
         }
 
         return new SyncDriver(plan, source, target);
+    }
+
+    /// <summary>
+    /// Applies batches until the delta is empty as a sync with <c>on-apply-error = dead-letter</c> does: the fast path
+    /// first, isolating the refused keys when the target refuses a row or when the sync has dead letters.
+    /// </summary>
+    public async Task<List<BatchResult>> DrainDeadLetteringAsync()
+    {
+        var results = new List<BatchResult>();
+        await using var sourceConnection = await Source.OpenConnectionAsync();
+        await using var targetConnection = Plan.Sync.SameDatabase ? null : await Target.OpenConnectionAsync();
+        var timeout = TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            BatchResult result;
+            try
+            {
+                if (DeadLetters > 0)
+                {
+                    throw new InvalidOperationException("the sync has dead letters");
+                }
+
+                result = targetConnection is null
+                    ? await BatchApplier.ApplySameDatabaseAsync(Plan, sourceConnection, Plan.Sync.BatchSize, timeout, default)
+                    : await BatchApplier.ApplyAsync(Plan, sourceConnection, targetConnection, Plan.Sync.BatchSize, timeout, default);
+            }
+            catch (Exception error) when (DeadLetterApplier.IsRefusal(error) || DeadLetters > 0)
+            {
+                result = await DeadLetterApplier.ApplyAsync(
+                    Plan, sourceConnection, targetConnection ?? sourceConnection, Plan.Sync.BatchSize, timeout, default);
+            }
+
+            if (result.IsEmpty)
+            {
+                return results;
+            }
+
+            DeadLetters = result.DeadLetters ?? DeadLetters;
+            results.Add(result);
+        }
     }
 
     /// <summary>Applies batches until the delta is empty; returns the batches applied.</summary>
