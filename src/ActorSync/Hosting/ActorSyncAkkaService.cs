@@ -22,6 +22,7 @@ public sealed class ActorSyncAkkaService(
 {
     private readonly ILogger _logger = serviceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ActorSync.Hosting");
     private readonly ServiceExit _exit = serviceProvider.GetRequiredService<ServiceExit>();
+    private int _terminationSeen;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -51,6 +52,19 @@ public sealed class ActorSyncAkkaService(
             TaskScheduler.Default);
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+
+        // Akka.Hosting's own hook also stops the host when the system terminates, and may do so before the continuation
+        // above has run: the exit code is settled here too, before the host's stop completes. (CoordinatedShutdown keeps
+        // its first reason, so a system that ended on its own still says so after the host's run with the CLR reason.)
+        if (ActorSystem is { WhenTerminated.IsCompleted: true } system)
+        {
+            OnTerminated(CoordinatedShutdown.Get(system).ShutdownReason);
+        }
+    }
+
     private void Fail(Exception error)
     {
         var badInput = FindConfigurationException(error) is not null;
@@ -61,6 +75,11 @@ public sealed class ActorSyncAkkaService(
 
     private void OnTerminated(CoordinatedShutdown.Reason? reason)
     {
+        if (Interlocked.Exchange(ref _terminationSeen, 1) == 1)
+        {
+            return;
+        }
+
         // The host's own stop runs CoordinatedShutdown with the CLR exit reason; any other end is the system's own.
         if (reason is CoordinatedShutdown.ClrExitReason)
         {
