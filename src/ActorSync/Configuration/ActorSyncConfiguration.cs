@@ -100,7 +100,7 @@ public sealed class ActorSyncConfiguration
             throw new InvalidConfigurationException(description, ConfigurationProblem.InFileOrder(context.Problems));
         }
 
-        return new ActorSyncConfiguration(description, options, options.Syncs.Select(sync => SyncDefinition.From(sync, options.Defaults)).ToArray(), akka);
+        return new ActorSyncConfiguration(description, options, options.Syncs.Select(sync => SyncDefinition.From(sync, options.Defaults, options.Databases)).ToArray(), akka);
     }
 
     private static HoconException? FindHoconException(Exception? exception)

@@ -31,6 +31,29 @@ public sealed class DatabaseOptions
 
     /// <summary><c>max-connections</c>: connections ActorSync may hold to this database at once (leases per pool).</summary>
     public int MaxConnections { get; set; } = 10;
+
+    /// <summary>
+    /// <c>capture-mode</c>: <c>trigger</c> (default: each sync's own <c>capture-mode</c>, row, statement or auto) or
+    /// <c>wal</c>: every sync reading from this database takes its changes from the write-ahead log, through the
+    /// publication and the replication slot named by <see cref="Capture.WalNames"/>.
+    /// </summary>
+    public DatabaseCaptureMode CaptureMode { get; set; } = DatabaseCaptureMode.Trigger;
+
+    /// <summary>
+    /// <c>slot-retention-warning</c>: with <c>capture-mode = wal</c>, the WAL the slot may retain (a size such as
+    /// <c>1GB</c>) before <c>/status</c>, <c>health</c> and the log warn. Default 1GB.
+    /// </summary>
+    public long SlotRetentionWarning { get; set; } = 1_000_000_000;
+}
+
+/// <summary>How a source database's changes are captured (<c>databases.NAME.capture-mode</c>).</summary>
+public enum DatabaseCaptureMode
+{
+    /// <summary><c>trigger</c>: triggers and delta tables, as each sync's <c>capture-mode</c> says.</summary>
+    Trigger,
+
+    /// <summary><c>wal</c>: logical decoding of the write-ahead log for every sync of the database.</summary>
+    Wal,
 }
 
 /// <summary><c>actorsync.defaults</c>; each value can be overridden per sync.</summary>

@@ -14,7 +14,7 @@ namespace ActorSync.Configuration;
 internal static class ActorSyncOptionsBinder
 {
     public static readonly string[] RootKeys = ["databases", "defaults", "admin", "syncs"];
-    public static readonly string[] DatabaseKeys = ["connection-string", "max-connections"];
+    public static readonly string[] DatabaseKeys = ["connection-string", "max-connections", "capture-mode", "slot-retention-warning"];
     public static readonly string[] DefaultsKeys =
         ["batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change", "capture-mode",
         "on-apply-error", "backoff"];
@@ -75,6 +75,8 @@ internal static class ActorSyncOptionsBinder
         database.CheckKeys(DatabaseKeys);
         options.ConnectionString = database.String("connection-string") ?? "";
         options.MaxConnections = database.Int32("max-connections") ?? options.MaxConnections;
+        options.CaptureMode = database.DatabaseCapture("capture-mode") ?? options.CaptureMode;
+        options.SlotRetentionWarning = database.Size("slot-retention-warning") ?? options.SlotRetentionWarning;
         return options;
     }
 
@@ -230,13 +232,51 @@ internal static class ActorSyncOptionsBinder
             _ => (SnapshotIndexes?)null,
         });
 
-        public CaptureMode? CaptureMode(string key) => Parse(key, "row, statement or auto", text => text switch
+        public CaptureMode? CaptureMode(string key)
         {
-            "row" => Capture.CaptureMode.Row,
-            "statement" => Capture.CaptureMode.Statement,
-            "auto" => Capture.CaptureMode.Auto,
-            _ => (CaptureMode?)null,
-        });
+            if (String(key)?.Trim() == "wal")
+            {
+                context.Add(
+                    section.GetSection(key).Path,
+                    "wal is set per source database, for every sync reading from it: databases.NAME.capture-mode = wal; a sync's capture-mode is row, statement or auto");
+                return null;
+            }
+
+            return Parse(key, "row, statement or auto", text => text switch
+            {
+                "row" => Capture.CaptureMode.Row,
+                "statement" => Capture.CaptureMode.Statement,
+                "auto" => Capture.CaptureMode.Auto,
+                _ => (CaptureMode?)null,
+            });
+        }
+
+        public DatabaseCaptureMode? DatabaseCapture(string key) => Parse(
+            key,
+            "trigger or wal (row, statement and auto are set per sync)",
+            text => text switch
+            {
+                "trigger" => DatabaseCaptureMode.Trigger,
+                "wal" => DatabaseCaptureMode.Wal,
+                _ => (DatabaseCaptureMode?)null,
+            });
+
+        public long? Size(string key)
+        {
+            var text = String(key);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (HoconSize.TryParse(text, out var bytes, out var error))
+            {
+                return bytes;
+            }
+
+            context.Add(section.GetSection(key).Path, error!);
+            return null;
+        }
 
         public TimeSpan? Duration(string key)
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ActorSync.Capture;
 using ActorSync.Hocon;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -29,9 +30,14 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
     internal static void Check(ActorSyncOptions options, ConfigurationContext context)
     {
         const string Root = ConfigurationContext.Section;
+        var slots = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, database) in options.Databases)
         {
             CheckDatabase($"{Root}:databases:{name}", name, database, context);
+            if (database.CaptureMode == DatabaseCaptureMode.Wal)
+            {
+                CheckWalDatabase($"{Root}:databases:{name}", name, slots, context);
+            }
         }
 
         var defaults = $"{Root}:defaults";
@@ -95,6 +101,25 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
         CheckPositive(context, $"{key}:max-connections", database.MaxConnections);
     }
 
+    private static void CheckWalDatabase(string key, string name, Dictionary<string, string> slots, ConfigurationContext context)
+    {
+        if (name.Length > WalNames.MaxDatabaseNameLength)
+        {
+            context.Add(
+                $"{key}:capture-mode",
+                $"the database name '{name}' is too long for WAL capture: its replication slot is named {WalNames.Slot(name)[..20]}... and slot names hold at most {WalNames.MaxLength} characters; use a name of at most {WalNames.MaxDatabaseNameLength}");
+            return;
+        }
+
+        var slot = WalNames.Slot(name);
+        if (!slots.TryAdd(slot, name))
+        {
+            context.Add(
+                $"{key}:capture-mode",
+                $"databases '{slots[slot]}' and '{name}' would both use the replication slot and publication {slot} (names are lowered and '-' becomes '_'): rename one");
+        }
+    }
+
     private static void CheckBackoff(string key, BackoffSettings backoff, ConfigurationContext context)
     {
         CheckPositive(context, $"{key}:min", backoff.Min);
@@ -147,6 +172,13 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
 
         var source = CheckTable($"{key}:source", sync.Source, options, context);
         target = CheckTable($"{key}:target", sync.Target, options, context);
+        if (source is not null && sync.CaptureMode is { } mode
+            && options.Databases.TryGetValue(source.Database, out var sourceDatabase) && sourceDatabase.CaptureMode == DatabaseCaptureMode.Wal)
+        {
+            context.Add(
+                $"{key}:capture-mode",
+                $"sync '{sync.Name}' sets capture-mode = {mode.ToString().ToLowerInvariant()}, but its source database '{source.Database}' captures from the WAL (databases.{source.Database}.capture-mode = wal): remove the sync's capture-mode, or capture that database with triggers");
+        }
         if (source is not null && source == target)
         {
             context.Add($"{key}:target", $"the target is the source table itself ({source})");

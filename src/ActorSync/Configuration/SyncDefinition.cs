@@ -42,7 +42,11 @@ public sealed record SyncDefinition(
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
-    public static SyncDefinition From(SyncOptions sync, SyncDefaultsOptions defaults) => new(
+    /// <summary>
+    /// Builds the definition of <paramref name="sync"/>. When its source database captures from the WAL
+    /// (<paramref name="databases"/>), its <see cref="CaptureMode"/> is <see cref="Capture.CaptureMode.Wal"/>.
+    /// </summary>
+    public static SyncDefinition From(SyncOptions sync, SyncDefaultsOptions defaults, IReadOnlyDictionary<string, DatabaseOptions>? databases = null) => new(
         sync.Name,
         TableName.Parse(sync.Source),
         TableName.Parse(sync.Target),
@@ -58,10 +62,14 @@ public sealed record SyncDefinition(
     {
         Enabled = sync.Enabled,
         BatchDelay = sync.BatchDelay ?? defaults.BatchDelay,
-        CaptureMode = sync.CaptureMode ?? defaults.CaptureMode,
+        CaptureMode = IsWal(sync, databases) ? Capture.CaptureMode.Wal : sync.CaptureMode ?? defaults.CaptureMode,
         SnapshotIndexes = sync.SnapshotIndexes ?? defaults.SnapshotIndexes,
         OnApplyError = sync.OnApplyError ?? defaults.OnApplyError,
     };
+
+    private static bool IsWal(SyncOptions sync, IReadOnlyDictionary<string, DatabaseOptions>? databases) =>
+        databases is not null && TableName.Parse(sync.Source).Database is var database
+        && databases.TryGetValue(database, out var options) && options.CaptureMode == DatabaseCaptureMode.Wal;
 
     private static string ParseIdentifier(string text) =>
         TableName.TryParseIdentifier(text, out var identifier, out var error)

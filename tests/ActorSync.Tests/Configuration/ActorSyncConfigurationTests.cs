@@ -60,6 +60,60 @@ public sealed class ActorSyncConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Wal_capture_is_set_per_source_database_with_a_retention_warning_size()
+    {
+        var configuration = Load("""
+            actorsync {
+              databases {
+                main { connection-string = "Host=x", capture-mode = wal, slot-retention-warning = 512MB }
+                other { connection-string = "Host=y" }
+              }
+              defaults { capture-mode = statement }
+              syncs = [
+                { name = a, source = "main:public.a", target = "other:public.a" }
+                { name = b, source = "other:public.b", target = "main:public.b" }
+              ]
+            }
+            """);
+
+        Assert.Equal(DatabaseCaptureMode.Wal, configuration.Options.Databases["main"].CaptureMode);
+        Assert.Equal(512_000_000, configuration.Options.Databases["main"].SlotRetentionWarning);
+        Assert.Equal(DatabaseCaptureMode.Trigger, configuration.Options.Databases["other"].CaptureMode);
+        Assert.Equal(1_000_000_000, configuration.Options.Databases["other"].SlotRetentionWarning);
+        Assert.Equal(ActorSync.Capture.CaptureMode.Wal, configuration.Syncs[0].CaptureMode);
+        Assert.Equal(ActorSync.Capture.CaptureMode.Statement, configuration.Syncs[1].CaptureMode);
+        Assert.Equal("actorsync_main", ActorSync.Capture.WalNames.Slot("main"));
+        Assert.Equal("actorsync_my_db", ActorSync.Capture.WalNames.Publication("My-DB"));
+    }
+
+    [Fact]
+    public void Wal_capture_settings_that_cannot_work_are_refused_where_they_are_written()
+    {
+        var problems = Problems("""
+            actorsync {
+              databases {
+                main { connection-string = "Host=x", capture-mode = wal, slot-retention-warning = lots }
+                main-2 { connection-string = "Host=y", capture-mode = wal }
+                main_2 { connection-string = "Host=y", capture-mode = wal }
+                x { connection-string = "Host=z", capture-mode = logical }
+              }
+              syncs = [
+                { name = a, source = "main:public.a", target = "x:public.a", capture-mode = row }
+                { name = c, source = "main_2:public.c", target = "x:public.c" }
+                { name = b, source = "x:public.b", target = "main:public.b", capture-mode = wal }
+              ]
+            }
+            """);
+
+        Assert.Contains(problems, p => p.StartsWith(Origin(3, 87), StringComparison.Ordinal) && p.Contains("expected a size in bytes", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(5, 59), StringComparison.Ordinal) && p.Contains("databases 'main-2' and 'main_2' would both use the replication slot and publication actorsync_main_2", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(6, 54), StringComparison.Ordinal) && p.Contains("expected trigger or wal (row, statement and auto are set per sync), found 'logical'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(9, 81), StringComparison.Ordinal) && p.Contains("sync 'a' sets capture-mode = row, but its source database 'main' captures from the WAL", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(11, 81), StringComparison.Ordinal) && p.Contains("wal is set per source database", StringComparison.Ordinal));
+        Assert.Equal(5, problems.Count);
+    }
+
+    [Fact]
     public void Snapshot_indexes_defaults_to_defer_and_is_set_per_sync_or_in_defaults()
     {
         var configuration = Load("""
