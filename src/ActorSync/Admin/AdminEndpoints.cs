@@ -1,6 +1,7 @@
 using ActorSync.Actors;
 using ActorSync.Configuration;
 using ActorSync.Logging;
+using ActorSync.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,10 +22,12 @@ public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapActorSyncAdmin(this IEndpointRouteBuilder endpoints)
     {
-        // Resolved now, before the host starts, so the exporter listens from the first measurement on.
         var services = endpoints.ServiceProvider;
-        var exporter = services.GetRequiredService<PrometheusExporter>();
         services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => LogListening(services));
+
+        // The meter provider listens once the host has started: the instruments exist by then, counters seeded at zero,
+        // even while no engine is running yet.
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => services.GetRequiredService<ActorSyncMetrics>());
 
         endpoints.MapGet("/status", GetStatusAsync);
         endpoints.MapGet("/status/{sync}", GetSyncStatusAsync);
@@ -38,7 +41,8 @@ public static class AdminEndpoints
             Predicate = check => check.Tags.Contains(ReadinessHealthCheck.Tag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
-        endpoints.MapGet("/metrics", () => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
+        // The OpenTelemetry SDK's Prometheus exporter (ActorSyncTelemetry): text format 0.0.4, or OpenMetrics when asked.
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
 
         var syncs = endpoints.MapGroup("/syncs/{sync}");
         foreach (var (command, message) in new (string, object)[]

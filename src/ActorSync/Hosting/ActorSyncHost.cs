@@ -2,6 +2,7 @@ using ActorSync.Actors;
 using ActorSync.Admin;
 using ActorSync.Configuration;
 using ActorSync.Metrics;
+using ActorSync.Telemetry;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +21,7 @@ public static class ActorSyncHost
         services.AddSingleton(provider => new EngineState(
             configuration.Options, configuration.Syncs.ToArray(), EngineSettings.From(configuration.Options),
             provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<ActorSyncMetrics>()));
-        services.AddMetrics();
-        services.AddSingleton(provider => new ActorSyncMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddActorSyncMetrics(configuration);
         services.AddSingleton<EngineAccessor>();
         services.AddSingleton<ServiceExit>();
         services.AddHostedService<SnapshotProgressBar>();
@@ -88,6 +88,9 @@ public static class ActorSyncHost
         {
             var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = HostArgs });
             (configureLogging ?? (l => l.AddActorSyncConsole()))(plain.Logging);
+
+            // Telemetry first (see below); OTLP only, when configured: there is no /metrics without the admin endpoint.
+            plain.Services.AddActorSyncTelemetry(plain.Configuration, prometheus: false);
             plain.Services.AddActorSyncEngine(configuration);
             configureServices?.Invoke(plain.Services);
             return plain.Build();
@@ -95,6 +98,10 @@ public static class ActorSyncHost
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostArgs });
         (configureLogging ?? (l => l.AddActorSyncConsole()))(builder.Logging);
+
+        // Telemetry first: its hosted service starts the meter provider before Akka's starts the engine, so the seeded
+        // counters and the first gauges are recorded while it listens.
+        builder.Services.AddActorSyncTelemetry(builder.Configuration, prometheus: true);
         builder.Services.AddActorSyncEngine(configuration);
         builder.Services.AddActorSyncAdmin(configuration);
         configureServices?.Invoke(builder.Services);
