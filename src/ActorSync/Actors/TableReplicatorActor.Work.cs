@@ -198,7 +198,7 @@ public sealed partial class TableReplicatorActor
 
         _refreshingPending = true;
         PendingAsync(plan, _stopping.Token).PipeTo(
-            Self, success: p => new PendingRefreshed(p.Count, p.Oldest), failure: _ => new PendingRefreshed(_pending.Count, _pending.Oldest));
+            Self, success: p => new PendingRefreshed(p.Count, p.Oldest), failure: _ => new PendingRefreshed(_pending.Count, _pending.Oldest, Read: false));
     }
 
     private async Task<(long Count, DateTimeOffset? Oldest)> PendingAsync(SyncPlan plan, CancellationToken cancellationToken)

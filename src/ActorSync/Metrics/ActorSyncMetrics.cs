@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using ActorSync.Apply;
+using ActorSync.Telemetry;
 
 namespace ActorSync.Metrics;
 
@@ -20,7 +22,7 @@ public sealed class ActorSyncMetrics : IDisposable
     private readonly Counter<long> _restarts;
     private readonly Counter<long> _listenerReconnects;
     private readonly Gauge<long> _pendingRows;
-    private readonly Gauge<double> _lagSeconds;
+    private readonly ConcurrentDictionary<string, LagClock> _lags = new(StringComparer.Ordinal);
     private readonly Histogram<double> _applySeconds;
     private readonly Gauge<long> _poolLeased;
     private readonly Gauge<long> _poolMax;
@@ -34,7 +36,12 @@ public sealed class ActorSyncMetrics : IDisposable
         _restarts = _meter.CreateCounter<long>("actorsync_restarts_total", "{restarts}", "Times the sync's replicator failed and was restarted.");
         _listenerReconnects = _meter.CreateCounter<long>("actorsync_listener_reconnects_total", "{reconnects}", "Times a listener reconnected.");
         _pendingRows = _meter.CreateGauge<long>("actorsync_pending_rows", "{rows}", "Captured changes not yet applied.");
-        _lagSeconds = _meter.CreateGauge<double>("actorsync_lag_seconds", "s", "Age of the oldest change not yet applied (0 when none).");
+        // Observed at each collection, not recorded at events: a sync whose source or target is gone records nothing,
+        // and its lag must keep growing all the same (issue 21).
+        _meter.CreateObservableGauge(
+            "actorsync_lag_seconds",
+            () => _lags.Select(lag => new Measurement<double>(Math.Round(lag.Value.Seconds(), 3), new KeyValuePair<string, object?>("sync", lag.Key))),
+            "s", "Age of the oldest change not yet on the target (0 when none); grows while the sync fails.");
         _applySeconds = _meter.CreateHistogram<double>(
             "actorsync_apply_seconds", "s", "Duration of one batch, from reading the delta to deleting what it consumed.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
@@ -71,12 +78,10 @@ public sealed class ActorSyncMetrics : IDisposable
         _applySeconds.Record(elapsed.TotalSeconds, tag);
     }
 
-    public void Pending(string sync, long rows, double lagSeconds)
-    {
-        var tag = new KeyValuePair<string, object?>("sync", sync);
-        _pendingRows.Record(rows, tag);
-        _lagSeconds.Record(lagSeconds, tag);
-    }
+    public void Pending(string sync, long rows) => _pendingRows.Record(rows, new KeyValuePair<string, object?>("sync", sync));
+
+    /// <summary>Exports <paramref name="lag"/> as the sync's <c>actorsync_lag_seconds</c>, read at each collection.</summary>
+    public void TrackLag(string sync, LagClock lag) => _lags[sync] = lag;
 
     public void DeadLetters(string sync, long keys) => _deadLetters.Record(keys, new KeyValuePair<string, object?>("sync", sync));
 
