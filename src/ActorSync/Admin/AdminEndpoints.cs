@@ -2,6 +2,7 @@ using ActorSync.Actors;
 using ActorSync.Configuration;
 using ActorSync.Logging;
 using ActorSync.Metrics;
+using ActorSync.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -94,6 +95,8 @@ public static class AdminEndpoints
             {
                 LogMessages.AdminCommand(loggers.CreateLogger(typeof(AdminEndpoints)), command, name, Remote(context));
             }
+
+            using var span = ActorSyncActivities.StartCommand(command, name);
 
             var answer = await engine.DeadLettersAsync(name, new DeadLettersRequested(action, key.Length > 0 ? key : null), context.RequestAborted);
             return answer.Error is { } error
@@ -199,6 +202,7 @@ public static class AdminEndpoints
             }
 
             LogMessages.AdminCommand(logger, command, name, remote);
+            using var span = ActorSyncActivities.StartCommand(command, name);
             var accepted = await engine.CommandAsync(name, message, context.RequestAborted);
             return TypedResults.Json(accepted, AdminJsonContext.Api.CommandResponse);
         }

@@ -5,6 +5,7 @@ using ActorSync.Metrics;
 using ActorSync.Telemetry;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -80,13 +81,17 @@ public static class ActorSyncHost
     /// <summary>
     /// Builds the host that <c>actorsync run</c> runs. <paramref name="configureServices"/> runs last, so its
     /// registrations win (<c>actorsync demo</c> replaces the console lifetime: it handles Ctrl+C itself).
+    /// <paramref name="hostSettings"/> add to the host's own settings (environment variables such as
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), for a host that must not read them from the process environment (tests).
     /// </summary>
     public static IHost Build(
-        ActorSyncConfiguration configuration, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
+        ActorSyncConfiguration configuration, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null,
+        IEnumerable<KeyValuePair<string, string?>>? hostSettings = null)
     {
         if (!configuration.Options.Admin.Enabled)
         {
             var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = HostArgs });
+            plain.Configuration.AddInMemoryCollection(hostSettings);
             (configureLogging ?? (l => l.AddActorSyncConsole()))(plain.Logging);
 
             // Telemetry first (see below); OTLP only, when configured: there is no /metrics without the admin endpoint.
@@ -97,6 +102,7 @@ public static class ActorSyncHost
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostArgs });
+        builder.Configuration.AddInMemoryCollection(hostSettings);
         (configureLogging ?? (l => l.AddActorSyncConsole()))(builder.Logging);
 
         // Telemetry first: its hosted service starts the meter provider before Akka's starts the engine, so the seeded
