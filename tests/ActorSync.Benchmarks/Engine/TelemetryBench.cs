@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ActorSync.Metrics;
@@ -16,7 +17,8 @@ namespace ActorSync.Benchmarks.Engine;
 /// provider: ActorSync's instruments and activity source have no listener), <c>metrics</c> (ActorSync's and Npgsql's
 /// meters exported over OTLP every second, more often than any scrape), <c>traces</c> (ActorSync's and Npgsql's spans
 /// exported over OTLP), <c>all</c>. The exporters send to an HTTP sink on loopback that answers 200 and drops the body.
-/// Reports source TPS and catch-up time per mode, and each mode's TPS against <c>none</c> in the same rep.
+/// Reports source TPS, catch-up time and this process's CPU per thousand transactions applied (the engine's own cost)
+/// per mode, and each mode's TPS against <c>none</c> in the same rep.
 /// </summary>
 public static partial class EngineBench
 {
@@ -37,6 +39,7 @@ public static partial class EngineBench
         var tps = TelemetryModes.ToDictionary(m => m, _ => new List<double>());
         var catchUp = TelemetryModes.ToDictionary(m => m, _ => new List<double>());
         var ratios = TelemetryModes.ToDictionary(m => m, _ => new List<double>());
+        var cpuMs = TelemetryModes.ToDictionary(m => m, _ => new List<double>());
         for (var rep = 0; rep < Math.Max(1, options.Reps); rep++)
         {
             // Rotate the order each rep, so no mode always runs first (or right after the same one).
@@ -48,8 +51,14 @@ public static partial class EngineBench
                 using (var tracer = mode is "traces" or "all" ? Tracer(sink.Endpoint) : null)
                 {
                     await VacuumCheckpointAsync(servers.SourceDb);
+                    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var run = await pgbench.RunAsync(options.Clients, options.Seconds, rate: null);
                     var caught = await TimeAsync(() => WaitMatchedAsync(servers, PgBench.Tables));
+
+                    // This process is the engine (and the exporters): its CPU per thousand source transactions applied.
+                    var cpuPerKtx = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / (run * options.Seconds / 1000);
+                    cpuMs[mode].Add(cpuPerKtx);
+                    Report.Row("telemetry", mode, $"rep{rep}_cpu_ms_per_ktx", cpuPerKtx);
                     tps[mode].Add(run);
                     catchUp[mode].Add(caught.TotalSeconds);
                     thisRep[mode] = run;
@@ -68,6 +77,7 @@ public static partial class EngineBench
             Report.Row("telemetry", mode, "tps_median", Report.Median(tps[mode]));
             Report.Row("telemetry", mode, "tps_ratio_to_none_median", Report.Median(ratios[mode]));
             Report.Row("telemetry", mode, "catchup_s_median", Report.Median(catchUp[mode]));
+            Report.Row("telemetry", mode, "cpu_ms_per_ktx_median", Report.Median(cpuMs[mode]));
         }
 
         Report.Row("telemetry", "sink", "requests", sink.Requests);
