@@ -138,21 +138,24 @@ public sealed class PoolSupervisorActor : ReceiveActor
 
         public Queue<(long RequestId, IActorRef Requester)> Waiting { get; } = new();
 
-        public NpgsqlDataSource DataSource { get; private set; } = Build(options, role, loggerFactory);
+        public NpgsqlDataSource DataSource { get; private set; } = Build(database, options, role, loggerFactory);
 
         public void Rebuild()
         {
             // Leases still out keep their connections; closing them later closes them for good.
             var old = DataSource;
-            DataSource = Build(options, Role, loggerFactory);
+            DataSource = Build(Database, options, Role, loggerFactory);
             old.Dispose();
         }
 
-        private static NpgsqlDataSource Build(DatabaseOptions options, ConnectionRole role, ILoggerFactory loggerFactory)
+        private static NpgsqlDataSource Build(string database, DatabaseOptions options, ConnectionRole role, ILoggerFactory loggerFactory)
         {
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
             PoolConnectionSettings.Apply(builder.ConnectionStringBuilder, options, role);
             builder.UseLoggerFactory(loggerFactory);
+
+            // Npgsql's metrics and spans name the pool by this, not by its connection string (host, user): issue 21.
+            builder.Name = database + "/" + role.ToString().ToLowerInvariant();
             return builder.Build();
         }
     }

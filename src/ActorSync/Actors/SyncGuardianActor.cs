@@ -117,7 +117,12 @@ public sealed class EngineState(
 
     public ListenerHealth ListenerHealth(string database) => _listeners.GetOrAdd(database, _ => new ListenerHealth());
 
-    public SyncHealth SyncHealth(string sync) => _syncs.GetOrAdd(sync, _ => new SyncHealth());
+    public SyncHealth SyncHealth(string sync)
+    {
+        var health = _syncs.GetOrAdd(sync, _ => new SyncHealth());
+        Metrics.TrackLag(sync, health.Lag);
+        return health;
+    }
 
     /// <summary>Why the engine's root actor could not start its children (it stopped), or null.</summary>
     public Exception? StartFailure { get; set; }

@@ -1,4 +1,5 @@
 using ActorSync.Apply;
+using ActorSync.Telemetry;
 
 namespace ActorSync.Actors;
 
@@ -6,6 +7,9 @@ namespace ActorSync.Actors;
 public sealed class SyncHealth
 {
     public RestartHistory History { get; } = new();
+
+    /// <summary>The sync's lag, read by <c>actorsync_lag_seconds</c> and the status (issue 21).</summary>
+    public LagClock Lag { get; } = new();
 
     public long RowsApplied { get; private set; }
 

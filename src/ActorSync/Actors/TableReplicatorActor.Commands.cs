@@ -73,8 +73,8 @@ public sealed partial class TableReplicatorActor
 
     private SyncStatus Report()
     {
-        var (pending, oldest) = _state == SyncStates.Idle ? (0L, null) : _pending;
-        var lag = pending > 0 && oldest is { } since ? Math.Max(0, (DateTimeOffset.UtcNow - since).TotalSeconds) : 0;
+        var pending = _state == SyncStates.Idle ? 0L : _pending.Count;
+        var lag = _health.Lag.Seconds();
         return new SyncStatus(
             _sync.Name,
             _sync.Source.ToString(),

@@ -46,7 +46,7 @@ public sealed partial class TableReplicatorActor
         public static readonly PendingRefreshDue Instance = new();
     }
 
-    private sealed record PendingRefreshed(long Count, DateTimeOffset? Oldest);
+    private sealed record PendingRefreshed(long Count, DateTimeOffset? Oldest, bool Read = true);
 
     private sealed record SnapshotLogDue
     {

@@ -7,6 +7,7 @@ using ActorSync.Pools;
 using ActorSync.Postgres;
 using ActorSync.Snapshot;
 using ActorSync.State;
+using ActorSync.Telemetry;
 using Akka.Actor;
 using Npgsql;
 
@@ -141,6 +142,24 @@ public sealed partial class TableReplicatorActor
     private static async Task<BatchResult> ApplyBatchAsync(
         SyncPlan plan, HeldConnections held, int batchSize, bool hasDeadLetters, CancellationToken cancellationToken)
     {
+        // The batch's span (issue 21); null, and nothing more is done, when no trace exporter is configured.
+        using var span = ActorSyncActivities.StartBatch(plan.Sync.Name);
+        try
+        {
+            var result = await ApplyBatchUntracedAsync(plan, held, batchSize, hasDeadLetters, cancellationToken);
+            ActorSyncActivities.BatchDone(span, result);
+            return result;
+        }
+        catch (Exception error) when (span is not null)
+        {
+            ActorSyncActivities.Failed(span, error);
+            throw;
+        }
+    }
+
+    private static async Task<BatchResult> ApplyBatchUntracedAsync(
+        SyncPlan plan, HeldConnections held, int batchSize, bool hasDeadLetters, CancellationToken cancellationToken)
+    {
         if (plan.Sync.OnApplyError != OnApplyError.DeadLetter)
         {
             return await ApplyFastAsync(plan, held, batchSize, cancellationToken);
@@ -198,7 +217,7 @@ public sealed partial class TableReplicatorActor
 
         _refreshingPending = true;
         PendingAsync(plan, _stopping.Token).PipeTo(
-            Self, success: p => new PendingRefreshed(p.Count, p.Oldest), failure: _ => new PendingRefreshed(_pending.Count, _pending.Oldest));
+            Self, success: p => new PendingRefreshed(p.Count, p.Oldest), failure: _ => new PendingRefreshed(_pending.Count, _pending.Oldest, Read: false));
     }
 
     private async Task<(long Count, DateTimeOffset? Oldest)> PendingAsync(SyncPlan plan, CancellationToken cancellationToken)

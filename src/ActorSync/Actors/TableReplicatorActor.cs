@@ -115,6 +115,11 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         {
             _refreshingPending = false;
             _pending = (refreshed.Count, refreshed.Oldest);
+            if (refreshed.Read)
+            {
+                _health.Lag.Observed(refreshed.Count, refreshed.Oldest);
+            }
+
             RecordPending();
         });
         Receive<SnapshotLogDue>(_ => LogSnapshotProgress());
@@ -140,6 +145,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     protected override void PreRestart(Exception reason, object? message)
     {
         _health.History.RecordFailure(reason);
+        _health.Lag.Failed();
         _metrics.Restarted(_sync.Name);
         LogMessages.SyncFailing(
             _logger, _sync.Name, _health.History.ConsecutiveFailures, _health.History.NextDelay(_settings.Backoff),
@@ -357,6 +363,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _state = SyncStates.Idle;
         ReleaseConnections();
         _pending = (0, null);
+        _health.Lag.Observed(0, null);
         RecordPending();
         _quickPoll = FirstQuickPoll;
         if (!_caughtUpLogged)
@@ -370,8 +377,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
     private void RecordPending()
     {
-        var report = Report();
-        _metrics.Pending(_sync.Name, report.PendingRows, report.LagSeconds);
+        _metrics.Pending(_sync.Name, Report().PendingRows);
     }
 
     private void CheckSchema()
@@ -457,6 +463,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
     private void RecordSuccess()
     {
+        _health.Lag.Recovered();
         var failures = _health.History.ConsecutiveFailures;
         if (failures > 0)
         {

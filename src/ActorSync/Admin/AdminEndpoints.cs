@@ -1,6 +1,8 @@
 using ActorSync.Actors;
 using ActorSync.Configuration;
 using ActorSync.Logging;
+using ActorSync.Metrics;
+using ActorSync.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,10 +23,12 @@ public static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapActorSyncAdmin(this IEndpointRouteBuilder endpoints)
     {
-        // Resolved now, before the host starts, so the exporter listens from the first measurement on.
         var services = endpoints.ServiceProvider;
-        var exporter = services.GetRequiredService<PrometheusExporter>();
         services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => LogListening(services));
+
+        // The meter provider listens once the host has started: the instruments exist by then, counters seeded at zero,
+        // even while no engine is running yet.
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => services.GetRequiredService<ActorSyncMetrics>());
 
         endpoints.MapGet("/status", GetStatusAsync);
         endpoints.MapGet("/status/{sync}", GetSyncStatusAsync);
@@ -38,7 +42,8 @@ public static class AdminEndpoints
             Predicate = check => check.Tags.Contains(ReadinessHealthCheck.Tag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
-        endpoints.MapGet("/metrics", () => Results.Text(exporter.Render(), PrometheusExporter.ContentType));
+        // The OpenTelemetry SDK's Prometheus exporter (ActorSyncTelemetry): text format 0.0.4, or OpenMetrics when asked.
+        endpoints.MapPrometheusScrapingEndpoint("/metrics");
 
         var syncs = endpoints.MapGroup("/syncs/{sync}");
         foreach (var (command, message) in new (string, object)[]
@@ -90,6 +95,8 @@ public static class AdminEndpoints
             {
                 LogMessages.AdminCommand(loggers.CreateLogger(typeof(AdminEndpoints)), command, name, Remote(context));
             }
+
+            using var span = ActorSyncActivities.StartCommand(command, name);
 
             var answer = await engine.DeadLettersAsync(name, new DeadLettersRequested(action, key.Length > 0 ? key : null), context.RequestAborted);
             return answer.Error is { } error
@@ -195,6 +202,7 @@ public static class AdminEndpoints
             }
 
             LogMessages.AdminCommand(logger, command, name, remote);
+            using var span = ActorSyncActivities.StartCommand(command, name);
             var accepted = await engine.CommandAsync(name, message, context.RequestAborted);
             return TypedResults.Json(accepted, AdminJsonContext.Api.CommandResponse);
         }

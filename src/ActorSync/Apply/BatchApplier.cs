@@ -1,5 +1,6 @@
 using System.Data;
 using System.Globalization;
+using ActorSync.Telemetry;
 using Npgsql;
 
 namespace ActorSync.Apply;
@@ -26,13 +27,20 @@ public static class BatchApplier
         var deleted = 0L;
         await using (var sourceTransaction = await source.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
         {
-            batch = await DeltaBatch.ReadAsync(plan, source, sourceTransaction, batchSize, cancellationToken);
-            if (batch.IsEmpty)
+            // The batch's steps are spans under its span when tracing (issue 21), null otherwise.
+            using (var read = ActorSyncActivities.StartStep("source read"))
             {
-                return BatchResult.Nothing;
+                batch = await DeltaBatch.ReadAsync(plan, source, sourceTransaction, batchSize, cancellationToken);
+                if (batch.IsEmpty)
+                {
+                    ActorSyncActivities.Discard(read);
+                    return BatchResult.Nothing;
+                }
+
+                await PrepareLargeBatchAsync(plan, source, sourceTransaction, batch, cancellationToken);
             }
 
-            await PrepareLargeBatchAsync(plan, source, sourceTransaction, batch, cancellationToken);
+            var write = ActorSyncActivities.StartStep("target write");
 
             // A small batch fetches its source rows by index probes, and its target joins run as nested loops over the
             // target's key index (see SetTimeoutsAsync); a large one leaves the planner free, with fresh statistics.
@@ -96,12 +104,21 @@ public static class BatchApplier
                 upserted = await ExecuteAsync(target, targetTransaction, plan.UpsertFromStageSql, null, cancellationToken);
             }
 
+            write?.Dispose();
+
             // The source snapshot is no longer needed; end it before the target commit so it is never held long.
-            await sourceTransaction.CommitAsync(cancellationToken);
-            await targetTransaction.CommitAsync(cancellationToken);
+            using (ActorSyncActivities.StartStep("commit"))
+            {
+                await sourceTransaction.CommitAsync(cancellationToken);
+                await targetTransaction.CommitAsync(cancellationToken);
+            }
         }
 
-        await DeleteConsumedAsync(plan, source, null, batch.Consumed, cancellationToken);
+        using (ActorSyncActivities.StartStep("delete consumed"))
+        {
+            await DeleteConsumedAsync(plan, source, null, batch.Consumed, cancellationToken);
+        }
+
         return new BatchResult(batch.Rows, upserted, deleted, batch.Truncate, batch.OldestCapturedAt);
     }
 
@@ -113,13 +130,20 @@ public static class BatchApplier
         SyncPlan plan, NpgsqlConnection connection, int batchSize, TimeSpan applyTimeout, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var batch = await DeltaBatch.ReadAsync(plan, connection, transaction, batchSize, cancellationToken);
-        if (batch.IsEmpty)
+        DeltaBatch batch;
+        using (var read = ActorSyncActivities.StartStep("source read"))
         {
-            return BatchResult.Nothing;
+            batch = await DeltaBatch.ReadAsync(plan, connection, transaction, batchSize, cancellationToken);
+            if (batch.IsEmpty)
+            {
+                ActorSyncActivities.Discard(read);
+                return BatchResult.Nothing;
+            }
+
+            await PrepareLargeBatchAsync(plan, connection, transaction, batch, cancellationToken);
         }
 
-        await PrepareLargeBatchAsync(plan, connection, transaction, batch, cancellationToken);
+        var write = ActorSyncActivities.StartStep("target write");
 
         // The planner stays free here: these statements join the source too, and with nested loops forced it could scan
         // the source once per key when it misjudges which side is small.
@@ -140,7 +164,12 @@ public static class BatchApplier
         }
 
         await DeleteConsumedAsync(plan, connection, transaction, batch.Consumed, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        write?.Dispose();
+        using (ActorSyncActivities.StartStep("commit"))
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return new BatchResult(batch.Rows, upserted, deleted, batch.Truncate, batch.OldestCapturedAt);
     }
 

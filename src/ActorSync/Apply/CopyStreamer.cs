@@ -1,4 +1,5 @@
 using ActorSync.Snapshot;
+using ActorSync.Telemetry;
 using Npgsql;
 
 namespace ActorSync.Apply;
@@ -33,12 +34,16 @@ public static class CopyStreamer
             await using var input = await target.BeginRawBinaryCopyAsync(copyIn, cancellationToken);
             var buffer = new byte[BufferSize];
             int filled;
+            var bytes = 0L;
             while ((filled = await FillAsync(output, buffer, cancellationToken)) > 0)
             {
                 counter.Feed(buffer.AsSpan(0, filled));
                 await input.WriteAsync(buffer.AsMemory(0, filled), cancellationToken);
+                bytes += filled;
                 Report();
             }
+
+            ActorSyncActivities.AddBytes(bytes);
         }
         else
         {
@@ -47,14 +52,18 @@ public static class CopyStreamer
             var buffer = new char[BufferSize];
             int read;
             var rows = 0L;
+            var chars = 0L;
             while ((read = await output.ReadAsync(buffer.AsMemory(), cancellationToken)) > 0)
             {
                 rows += buffer.AsSpan(0, read).Count('\n');
                 await input.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 onRows?.Invoke(rows - reported);
                 reported = rows;
+                chars += read;
             }
 
+            // Characters, not bytes, in text format: the same for the ASCII that most rows are.
+            ActorSyncActivities.AddBytes(chars);
             return rows;
         }
 

@@ -51,14 +51,29 @@ public static class StatusCommand
                     return ExitCodes.Failure;
                 }
 
-                await output.WriteLineAsync((parseResult.GetValue(json) ? answer.Body.TrimEnd() : Describe(status)).AsMemory(), cancellationToken);
+                if (parseResult.GetValue(json))
+                {
+                    await output.WriteLineAsync(answer.Body.TrimEnd().AsMemory(), cancellationToken);
+                }
+                else if (Terminal.IsInteractive(output))
+                {
+                    Terminal.For(output).Write(StatusTable.Render(status));
+                }
+                else
+                {
+                    await output.WriteLineAsync(Describe(status).AsMemory(), cancellationToken);
+                }
+
                 return status.Syncs.Any(s => s.State == SyncStates.Failing) ? ExitCodes.Failure : ExitCodes.Ok;
             }
         });
         return command;
     }
 
-    /// <summary>The table: sync, state, lag, pending, applied, restarts, dead letters, last error; then the listener, pools and version.</summary>
+    /// <summary>
+    /// The table as plain text, for redirected output: sync, state, lag, pending, applied, restarts, dead letters, last
+    /// error; then the listener, pools and version. A terminal gets <see cref="StatusTable"/>.
+    /// </summary>
     public static string Describe(StatusResponse status)
     {
         string[] header = ["SYNC", "STATE", "LAG", "PENDING", "APPLIED", "RESTARTS", "DEAD LETTERS", "LAST ERROR"];

@@ -3,6 +3,8 @@ using System.Text;
 using ActorSync.Actors;
 using ActorSync.Admin;
 using ActorSync.Cli;
+using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace ActorSync.Demo;
 
@@ -17,22 +19,21 @@ public sealed record DemoFrame(
     string Phase, TimeSpan Elapsed, StatusResponse? Status, string? Unavailable, DemoWriter Writer, IReadOnlyList<string> Events);
 
 /// <summary>
-/// The demo's live status. On an interactive terminal: a table redrawn in place (the one <c>actorsync status</c>
-/// prints), the writer's counts and the latest events under it. Otherwise (output redirected, <c>TERM=dumb</c>): one
-/// line per second, with events on lines of their own, so a log file reads top to bottom.
+/// The demo's live status. On an interactive terminal: a Spectre.Console live display refreshing in place (the table
+/// <c>actorsync status</c> draws, the writer's counts and the latest events under it). Otherwise (output redirected,
+/// <c>TERM=dumb</c>): one line per second, with events on lines of their own, so a log file reads top to bottom.
 /// </summary>
 public sealed class DemoDisplay(TextWriter output, bool interactive, string header)
 {
     private const int EventsShown = 8;
-    private const string Escape = "\u001b[";
 
     private readonly List<string> _recentEvents = [];
-    private int _linesShown;
+    private LiveDisplayContext? _live;
+    private TaskCompletionSource? _liveEnds;
+    private Task? _liveRuns;
 
     /// <summary>True when <paramref name="output"/> is a terminal that understands cursor movement.</summary>
-    public static bool IsInteractive(TextWriter output) =>
-        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected &&
-        !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
+    public static bool IsInteractive(TextWriter output) => Terminal.IsInteractive(output);
 
     /// <summary>How often a frame is shown: twice a second on a terminal, once a second otherwise.</summary>
     public TimeSpan Interval => interactive ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(1);
@@ -52,66 +53,55 @@ public sealed class DemoDisplay(TextWriter output, bool interactive, string head
 
         _recentEvents.AddRange(frame.Events);
         _recentEvents.RemoveRange(0, Math.Max(0, _recentEvents.Count - EventsShown));
-        var lines = Frame(frame);
-        var (width, height) = TerminalSize();
-        if (lines.Count > height - 1)
+        var view = View(frame);
+        if (_live is null)
         {
-            lines = lines.Take(height - 1).ToList();
+            // The live display runs until WriteLineAsync ends it; frames replace its content.
+            var started = new TaskCompletionSource<LiveDisplayContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _liveEnds = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var ends = _liveEnds.Task;
+            _liveRuns = Terminal.For(output).Live(view).Overflow(VerticalOverflow.Ellipsis).StartAsync(async context =>
+            {
+                started.SetResult(context);
+                await ends;
+            });
+            _live = await started.Task;
         }
 
-        // Back to the first line of the previous frame, clear to the end of the screen, draw the new one. Lines are cut
-        // to the terminal's width: a wrapped line would throw the count off.
-        var text = new StringBuilder(Escape + "?25l"); // the cursor hidden while the table is redrawn
-        if (_linesShown > 0)
-        {
-            text.Append(Escape).Append(_linesShown.ToString(CultureInfo.InvariantCulture)).Append('F');
-        }
-
-        text.Append(Escape).Append('J');
-        foreach (var line in lines)
-        {
-            text.Append(line.Length >= width ? line[..(width - 1)] : line).Append('\n');
-        }
-
-        await output.WriteAsync(text.ToString());
-        await output.FlushAsync();
-        _linesShown = lines.Count;
-    }
-
-    /// <summary>Shows the cursor again on a terminal (the live display hides it), whatever ended the demo.</summary>
-    public static async Task RestoreCursorAsync(TextWriter output)
-    {
-        if (IsInteractive(output))
-        {
-            await output.WriteAsync(Escape + "?25h");
-        }
+        _live.UpdateTarget(view);
+        _live.Refresh();
     }
 
     /// <summary>A line after the live display: the last frame stays on the screen above it.</summary>
     public async Task WriteLineAsync(string line)
     {
-        if (interactive && _linesShown > 0)
-        {
-            await output.WriteAsync(Escape + "?25h"); // the cursor back
-        }
-
-        _linesShown = 0;
+        await StopAsync();
         await output.WriteLineAsync(line);
     }
 
-    private List<string> Frame(DemoFrame frame)
+    /// <summary>Ends the live display, its last frame left on the screen; nothing when there is none.</summary>
+    public async Task StopAsync()
     {
-        var lines = new List<string> { $"{header} · {frame.Phase}", "" };
-        lines.AddRange(frame.Status is { } status
-            ? StatusCommand.Describe(status).Split('\n')
-            : [$"(no status: {frame.Unavailable})"]);
-        lines.Add("");
-        lines.Add($"writer:   {Writer(frame.Writer)}");
-        lines.Add($"          {string.Join(", ", frame.Writer.Counts.Select(c => $"{c.Script} {c.Count}"))}");
-        lines.Add("");
-        lines.Add("events:");
-        lines.AddRange(_recentEvents.Select(e => "  " + e));
-        return lines;
+        if (_liveRuns is { } runs)
+        {
+            _liveEnds!.TrySetResult();
+            _live = null;
+            _liveRuns = null;
+            await runs;
+        }
+    }
+
+    private IRenderable View(DemoFrame frame)
+    {
+        var writer = new Grid().AddColumn().AddColumn()
+            .AddRow(new Text("writer"), new Text(Writer(frame.Writer)))
+            .AddRow(new Text(""), new Text(string.Join(", ", frame.Writer.Counts.Select(c => $"{c.Script} {c.Count}"))));
+        return new Rows(
+            new Text($"{header} · {frame.Phase}", new Style(decoration: Decoration.Bold)),
+            frame.Status is { } status ? StatusTable.Render(status) : new Text($"(no status: {frame.Unavailable})", new Style(Color.Red)),
+            writer,
+            new Text("events:"),
+            new Rows(_recentEvents.Select(e => new Text("  " + e))));
     }
 
     private static string Line(DemoFrame frame)
@@ -146,17 +136,5 @@ public sealed class DemoDisplay(TextWriter output, bool interactive, string head
         var seconds = writer.Elapsed.TotalSeconds;
         var rate = seconds > 0 ? writer.Transactions / seconds : 0;
         return FormattableString.Invariant($"{writer.Transactions} transactions ({rate:0}/s)");
-    }
-
-    private static (int Width, int Height) TerminalSize()
-    {
-        try
-        {
-            return (Math.Max(40, Console.WindowWidth), Math.Max(10, Console.WindowHeight));
-        }
-        catch (IOException)
-        {
-            return (120, 40); // no console size to be had: a size most terminals have
-        }
     }
 }

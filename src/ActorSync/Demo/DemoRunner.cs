@@ -32,6 +32,7 @@ public sealed class DemoRunner
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort;
     private readonly DemoLog _log = new();
+    private DemoDisplay? _display;
 
     private DemoRunner(DemoOptions options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -61,15 +62,19 @@ public sealed class DemoRunner
             }
             catch (OperationCanceledException) when (runner._abort.IsCancellationRequested)
             {
+                await runner.StopDisplayAsync();
                 await output.WriteLineAsync("\nInterrupted: nothing was verified. The PostgreSQL server and its folder are removed.");
                 return ExitCodes.Failure;
             }
             finally
             {
-                await DemoDisplay.RestoreCursorAsync(output);
+                // Whatever ended the demo: the live display ends (and gives the cursor back) before anything else is printed.
+                await runner.StopDisplayAsync();
             }
         }
     }
+
+    private Task StopDisplayAsync() => _display?.StopAsync() ?? Task.CompletedTask;
 
     private async Task<int> RunAsync(TemporaryPostgresServer server)
     {
@@ -124,6 +129,7 @@ public sealed class DemoRunner
             : "The writer runs until Ctrl+C; then the targets are compared with their sources.\n");
 
         var session = new Session(host, new DemoWriter(databases["shop"], _options.TransactionsPerSecond), this, admin);
+        _display = session.Display;
         var writing = Task.Run(() => session.Writer.RunAsync(_stop.Token));
         if (_options.Duration is { } duration)
         {

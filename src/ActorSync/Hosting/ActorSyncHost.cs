@@ -2,8 +2,10 @@ using ActorSync.Actors;
 using ActorSync.Admin;
 using ActorSync.Configuration;
 using ActorSync.Metrics;
+using ActorSync.Telemetry;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,8 +22,7 @@ public static class ActorSyncHost
         services.AddSingleton(provider => new EngineState(
             configuration.Options, configuration.Syncs.ToArray(), EngineSettings.From(configuration.Options),
             provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<ActorSyncMetrics>()));
-        services.AddMetrics();
-        services.AddSingleton(provider => new ActorSyncMetrics(provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddActorSyncMetrics(configuration);
         services.AddSingleton<EngineAccessor>();
         services.AddSingleton<ServiceExit>();
         services.AddHostedService<SnapshotProgressBar>();
@@ -80,21 +81,33 @@ public static class ActorSyncHost
     /// <summary>
     /// Builds the host that <c>actorsync run</c> runs. <paramref name="configureServices"/> runs last, so its
     /// registrations win (<c>actorsync demo</c> replaces the console lifetime: it handles Ctrl+C itself).
+    /// <paramref name="hostSettings"/> add to the host's own settings (environment variables such as
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), for a host that must not read them from the process environment (tests).
     /// </summary>
     public static IHost Build(
-        ActorSyncConfiguration configuration, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
+        ActorSyncConfiguration configuration, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null,
+        IEnumerable<KeyValuePair<string, string?>>? hostSettings = null)
     {
         if (!configuration.Options.Admin.Enabled)
         {
             var plain = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = HostArgs });
+            plain.Configuration.AddInMemoryCollection(hostSettings);
             (configureLogging ?? (l => l.AddActorSyncConsole()))(plain.Logging);
+
+            // Telemetry first (see below); OTLP only, when configured: there is no /metrics without the admin endpoint.
+            plain.Services.AddActorSyncTelemetry(plain.Configuration, prometheus: false);
             plain.Services.AddActorSyncEngine(configuration);
             configureServices?.Invoke(plain.Services);
             return plain.Build();
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = HostArgs });
+        builder.Configuration.AddInMemoryCollection(hostSettings);
         (configureLogging ?? (l => l.AddActorSyncConsole()))(builder.Logging);
+
+        // Telemetry first: its hosted service starts the meter provider before Akka's starts the engine, so the seeded
+        // counters and the first gauges are recorded while it listens.
+        builder.Services.AddActorSyncTelemetry(builder.Configuration, prometheus: true);
         builder.Services.AddActorSyncEngine(configuration);
         builder.Services.AddActorSyncAdmin(configuration);
         configureServices?.Invoke(builder.Services);

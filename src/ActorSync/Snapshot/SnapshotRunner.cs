@@ -3,6 +3,7 @@ using ActorSync.Configuration;
 using ActorSync.Pools;
 using ActorSync.Postgres;
 using ActorSync.State;
+using ActorSync.Telemetry;
 using Npgsql;
 
 namespace ActorSync.Snapshot;
@@ -137,6 +138,13 @@ public static class SnapshotRunner
     {
         var sync = plan.Sync;
         var copied = 0L;
+
+        // Ranges run in parallel tasks of the snapshot: each its own root span (issue 21).
+        using var span = ActorSyncActivities.Source.HasListeners()
+            ? ActorSyncActivities.Source.StartActivity("snapshot range", System.Diagnostics.ActivityKind.Internal, parentContext: default)
+            : null;
+        span?.SetTag("sync", sync.Name);
+        span?.SetTag("range", range.Number);
         try
         {
             await using var source = await leaser.LeaseAsync(sync.Source.Database, ConnectionRole.Read, cancellationToken);
@@ -165,9 +173,11 @@ public static class SnapshotRunner
             await SyncStateStore.CompleteRangeAsync(target.Connection, transaction, sync.SqlName, range.Number, rows, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             progress.RangeDone();
+            span?.SetTag("rows", rows);
         }
-        catch
+        catch (Exception error)
         {
+            ActorSyncActivities.Failed(span, error);
             // The range's rows were rolled back with its transaction: take them off the progress too.
             progress.AddRows(-copied);
             throw;

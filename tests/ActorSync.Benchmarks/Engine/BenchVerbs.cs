@@ -1,7 +1,7 @@
 namespace ActorSync.Benchmarks.Engine;
 
 /// <summary>
-/// <c>engine bulk|oltp|lag [options]</c> (issue 5's figures) and <c>snapshot copy|memory</c> (issue 6's). Each verb starts its
+/// <c>engine bulk|oltp|lag [options]</c> (issue 5's figures), <c>engine telemetry</c> (issue 21's) and <c>snapshot copy|memory</c> (issue 6's). Each verb starts its
 /// own throwaway servers and prints <c>RESULT</c> lines; nothing is asserted, the figures are for the notes.
 /// </summary>
 public static class BenchVerbs
@@ -13,7 +13,7 @@ public static class BenchVerbs
         if (args.Length < 2)
         {
             await Console.Error.WriteLineAsync(
-                "usage: engine bulk|oltp|lag|capture | snapshot copy|memory  [--capture row|statement|auto] [--rows N] [--seconds S] [--clients C] [--rate R] [--batch-size B] [--reps N]");
+                "usage: engine bulk|oltp|lag|capture|telemetry | snapshot copy|memory  [--capture row|statement|auto] [--rows N] [--seconds S] [--clients C] [--rate R] [--batch-size B] [--reps N]");
             return 2;
         }
 
@@ -28,6 +28,9 @@ public static class BenchVerbs
                 break;
             case "engine capture":
                 await EngineBench.CaptureAsync(options);
+                break;
+            case "engine telemetry":
+                await EngineBench.TelemetryAsync(options);
                 break;
             case "engine lag":
                 await EngineBench.LagAsync(options);

@@ -14,7 +14,7 @@ namespace ActorSync.Benchmarks.Engine;
 /// (b) <c>oltp</c>: pgbench TPC-B with its four tables synced, source TPS with capture against TPS without, same run;
 /// (c) <c>lag</c>: commit-to-visible lag p50/p99 at a steady 300 TPS.
 /// </summary>
-public static class EngineBench
+public static partial class EngineBench
 {
     /// <summary>The peers' W2 row (shared/bench/peers/lib/common.sh, BULK_GEN and BULK_DDL).</summary>
     public const string BulkDdl = "CREATE TABLE bulk (id bigint PRIMARY KEY, a int, b text, c timestamptz, d numeric)";

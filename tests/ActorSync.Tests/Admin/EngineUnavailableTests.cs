@@ -1,9 +1,8 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using ActorSync.Admin;
 using ActorSync.Configuration;
 using ActorSync.Hosting;
-using ActorSync.Metrics;
+using ActorSync.Telemetry;
 using ActorSync.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,10 +22,11 @@ public sealed class EngineUnavailableTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddMetrics();
-        builder.Services.AddSingleton(provider => new ActorSyncMetrics(provider.GetRequiredService<IMeterFactory>()));
+        var configuration = ActorSyncConfiguration.Load(config.Path);
+        builder.Services.AddActorSyncMetrics(configuration);
         builder.Services.AddSingleton<EngineAccessor>();
-        builder.Services.AddActorSyncAdmin(ActorSyncConfiguration.Load(config.Path));
+        builder.Services.AddActorSyncAdmin(configuration);
+        builder.Services.AddActorSyncTelemetry(builder.Configuration, prometheus: true);
         await using var app = builder.Build();
         app.MapActorSyncAdmin();
         await app.StartAsync();

@@ -41,7 +41,8 @@ public sealed class AdminHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     public static async Task<AdminHost> StartAsync(
-        IReadOnlyDictionary<string, string> databases, IEnumerable<string> syncs, string? token = null, string bind = "127.0.0.1")
+        IReadOnlyDictionary<string, string> databases, IEnumerable<string> syncs, string? token = null, string bind = "127.0.0.1",
+        IReadOnlyDictionary<string, string?>? hostSettings = null)
     {
         var admin = $"admin {{ enabled = true, url = \"http://{bind}:0\"{(token is null ? "" : $", token = {ConfigFile.Quote(token)}")} }}";
         var config = ConfigFile.Write(databases, syncs, admin);
@@ -51,7 +52,7 @@ public sealed class AdminHost : IAsyncDisposable
             logging.ClearProviders();
             logging.SetMinimumLevel(LogLevel.Debug);
             logging.AddProvider(logs);
-        });
+        }, hostSettings: hostSettings);
         await host.StartAsync();
         var bound = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var address = new UriBuilder(bound) { Host = "127.0.0.1" }.Uri;
