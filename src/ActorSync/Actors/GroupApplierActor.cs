@@ -194,7 +194,8 @@ public sealed class GroupApplierActor : ReceiveActor
                 replyTo.Tell(new Status.Failure(error));
             }
 
-            foreach (var member in ran.Streaming.Where(m => ran.Asked.All(a => a.Sync != m.Definition.Name)))
+            // Members that asked get the failure as their answer; those waiting for the next batch get that one's.
+            foreach (var member in ran.Streaming.Where(m => ran.Asked.Concat(_waiting).All(a => a.Sync != m.Definition.Name)))
             {
                 member.Replicator?.Tell(new GroupBatchFailed(error));
             }

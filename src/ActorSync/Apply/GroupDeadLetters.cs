@@ -199,32 +199,35 @@ internal static class GroupDeadLetters
     }
 
     /// <summary>
-    /// Tries the unit's keys one at a time, in apply order, each rolled back: the first the target refuses alone is the
-    /// culprit. When none is refused alone (only their combination is), the unit's first key and its error stand for it.
+    /// Applies the unit's keys again one statement per key, in the unit's order (deletes children first, then upserts
+    /// parents first, so that a child is tried after its parent), under a savepoint rolled back afterwards: the first key
+    /// the target refuses is the culprit. When none is refused (only the commit of all of them would be), the unit's
+    /// first key and its error stand for it.
     /// </summary>
     private static async Task<(Node Node, PostgresException Error)> FindCulpritAsync(
         List<SyncPlan> order, Node[] unit, PostgresException unitError, NpgsqlConnection target, NpgsqlTransaction transaction,
         CancellationToken cancellationToken)
     {
-        foreach (var node in order.SelectMany(p => unit.Where(n => n.Plan == p)))
+        var steps = Enumerable.Reverse(order).SelectMany(p => unit.Where(n => n.Plan == p).Select(n => (Node: n, Sql: p.GroupStageDeleteForKeysSql)))
+            .Concat(order.SelectMany(p => unit.Where(n => n.Plan == p).Select(n => (Node: n, Sql: p.GroupStageUpsertForKeysSql))));
+        await transaction.SaveAsync(ProbeSavepoint, cancellationToken);
+        (Node Node, PostgresException Error) culprit = (unit[0], unitError);
+        foreach (var (node, sql) in steps)
         {
-            await transaction.SaveAsync(ProbeSavepoint, cancellationToken);
             try
             {
-                await ApplyUnitAsync(order, [node], target, transaction, cancellationToken);
+                await ExecuteForKeysAsync(sql, [node], target, transaction, cancellationToken);
             }
             catch (PostgresException error) when (DeadLetterApplier.IsRefusal(error))
             {
-                await transaction.RollbackAsync(ProbeSavepoint, cancellationToken);
-                await transaction.ReleaseAsync(ProbeSavepoint, cancellationToken);
-                return (node, error);
+                culprit = (node, error);
+                break;
             }
-
-            await transaction.RollbackAsync(ProbeSavepoint, cancellationToken);
-            await transaction.ReleaseAsync(ProbeSavepoint, cancellationToken);
         }
 
-        return (unit[0], unitError);
+        await transaction.RollbackAsync(ProbeSavepoint, cancellationToken);
+        await transaction.ReleaseAsync(ProbeSavepoint, cancellationToken);
+        return culprit;
     }
 
     private static async Task<long> ExecuteForKeysAsync(
