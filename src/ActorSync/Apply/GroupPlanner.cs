@@ -192,8 +192,8 @@ public static class GroupPlanner
     }
 
     /// <summary>
-    /// Orders a component parents first (Tarjan's strongly connected components give a reverse topological order of the
-    /// condensation); members of one cycle keep configuration order. Returns the cycles (components of two or more).
+    /// Orders a component parents first: Tarjan's strongly connected components, then a topological order of them with
+    /// configuration order among equals; members of one cycle keep configuration order. Returns the cycles (two or more).
     /// </summary>
     private static (int[] Order, List<int[]> Cycles) Order(int[] nodes, (int Parent, int Child)[] edges)
     {
@@ -246,9 +246,31 @@ public static class GroupPlanner
             }
         }
 
-        // Tarjan emits a component after every component reachable from it: children before parents. Reverse it.
-        components.Reverse();
-        return ([.. components.SelectMany(c => c)], components.Where(c => c.Length > 1).ToList());
+        // Kahn's order of the components: a component goes once every component with an edge into it went; among
+        // those ready, the one the configuration lists first.
+        var of = new Dictionary<int, int>();
+        for (var c = 0; c < components.Count; c++)
+        {
+            foreach (var member in components[c])
+            {
+                of[member] = c;
+            }
+        }
+
+        var links = edges.Select(e => (Parent: of[e.Parent], Child: of[e.Child])).Where(e => e.Parent != e.Child).Distinct().ToList();
+        var order = new List<int>();
+        var placed = new HashSet<int>();
+        while (placed.Count < components.Count)
+        {
+            var next = Enumerable.Range(0, components.Count)
+                .Where(c => !placed.Contains(c) && links.All(l => l.Child != c || placed.Contains(l.Parent)))
+                .OrderBy(c => components[c].Min())
+                .First();
+            placed.Add(next);
+            order.AddRange(components[next]);
+        }
+
+        return ([.. order], components.Where(c => c.Length > 1).ToList());
     }
 
     private static int Find(int[] parent, int i)
