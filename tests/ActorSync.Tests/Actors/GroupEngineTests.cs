@@ -212,6 +212,29 @@ public sealed class GroupEngineTests(PostgresDatabaseFixture database) : IClassF
         Assert.All(status.Syncs, s => Assert.Equal(0, s.Restarts));
     }
 
+    [Fact]
+    public async Task A_group_whose_source_and_target_share_a_database_applies_in_one_transaction()
+    {
+        await database.ExecuteAsync(string.Format(null, Schema, "same_", "") + string.Format(null, Schema, "same_copy_", "REFERENCES same_copy_orders (id)"));
+        var syncs = new[]
+        {
+            SyncDriver.Define("same_order_lines", "db:public.same_order_lines", "db:public.same_copy_order_lines"),
+            SyncDriver.Define("same_orders", "db:public.same_orders", "db:public.same_copy_orders"),
+        };
+        await using var engine = EngineHarness.Start(new Dictionary<string, string> { ["db"] = database.ConnectionString }, syncs);
+        await WaitIdleAsync(engine, "same_");
+
+        await RunLoadAsync("same_", writers: 2, transactions: 60, firstId: 1);
+        await database.ExecuteAsync("TRUNCATE same_orders, same_order_lines; INSERT INTO same_orders VALUES (1, 1, 'again'); INSERT INTO same_order_lines VALUES (1, 1, 'y')");
+        await Eventually.AssertAsync(async () =>
+        {
+            await TableFingerprint.AssertEqualAsync(database.DataSource, "same_orders", database.DataSource, "same_copy_orders", "id");
+            await TableFingerprint.AssertEqualAsync(database.DataSource, "same_order_lines", database.DataSource, "same_copy_order_lines", "order_id, line");
+        });
+        var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default);
+        Assert.All(status.Syncs, s => Assert.Equal(0, s.Restarts));
+    }
+
     private async Task<(NpgsqlDataSource Target, Dictionary<string, string> Databases)> TargetAsync(string prefix, bool withForeignKey)
     {
         var targetConnection = await SharedPostgresServer.GetConnectionStringAsync(await database.CreateDatabaseAsync("tgt"));
@@ -267,10 +290,19 @@ public sealed class GroupEngineTests(PostgresDatabaseFixture database) : IClassF
         }));
     }
 
-    private async Task WaitIdleAsync(SyncEngine engine, string prefix)
+    private static async Task WaitIdleAsync(SyncEngine engine, string prefix)
     {
-        await EngineHarness.WaitForStateAsync(engine, prefix + "orders", SyncStates.Idle);
-        await EngineHarness.WaitForStateAsync(engine, prefix + "order_lines", SyncStates.Idle);
+        try
+        {
+            await EngineHarness.WaitForStateAsync(engine, prefix + "orders", SyncStates.Idle);
+            await EngineHarness.WaitForStateAsync(engine, prefix + "order_lines", SyncStates.Idle);
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default);
+            throw new Xunit.Sdk.XunitException(
+                "not idle: " + string.Join("; ", status.Syncs.Select(s => $"{s.Name} {s.State} {s.LastError?.Message}")));
+        }
     }
 
     private async Task AssertConvergedAsync(NpgsqlDataSource target, string prefix) =>
