@@ -113,9 +113,11 @@ public static class EngineBench
                 var syncs = PgBench.Tables.Select(t => Sync(t, options) with { Group = current == "group" ? "pgbench" : null });
                 await using (var engine = Start(servers, options, syncs))
                 {
+                    // The previous engine's sessions may still hold the wake-up locks for a moment, so a sync may stream
+                    // (polling) rather than go idle: wait until every sync streams or idles.
                     foreach (var table in PgBench.Tables)
                     {
-                        await WaitIdleAsync(engine, table);
+                        await WaitStreamingAsync(engine, table);
                     }
 
                     await VacuumCheckpointAsync(servers.SourceDb);
@@ -266,6 +268,26 @@ public static class EngineBench
         var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }).SetMinimumLevel(Environment.GetEnvironmentVariable("BENCH_DEBUG") is null ? LogLevel.Warning : LogLevel.Debug).AddFilter("Npgsql", LogLevel.Warning));
         var settings = new EngineSettings();
         return SyncEngine.Start(new EngineState(new ActorSyncOptions { Databases = databases }, syncs.ToArray(), settings, loggerFactory));
+    }
+
+    private static async Task WaitStreamingAsync(SyncEngine engine, string sync)
+    {
+        while (true)
+        {
+            var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(10), default);
+            var state = status.Syncs.Single(s => s.Name == sync);
+            if (state.State is SyncStates.Idle or SyncStates.Streaming)
+            {
+                return;
+            }
+
+            if (state.State == SyncStates.Failing)
+            {
+                throw new InvalidOperationException($"sync {sync} is failing: {state.LastError?.Message}");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     private static async Task WaitIdleAsync(SyncEngine engine, string sync)
