@@ -57,6 +57,9 @@ public sealed record SyncStatus(
 {
     /// <summary>The sync's keys in <c>actorsync.dead_letters</c> (issue #19).</summary>
     public long DeadLetters { get; init; }
+
+    /// <summary>Why the sync is in its state when it did not choose it: "group shop is paused by orders" (issue #19).</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>The last failure of a sync.</summary>

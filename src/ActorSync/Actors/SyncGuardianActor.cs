@@ -61,12 +61,15 @@ public sealed class SyncGuardianActor : ReceiveActor
                 "listener-" + Uri.EscapeDataString(database));
         }
 
+        // Consistent groups (issue #19): formed when the first replicator asks, one applier per group.
+        var syncs = _state.Syncs;
+        var groups = Context.ActorOf(Props.Create(() => new GroupsActor(syncs, options, leaser, loggerFactory)), "groups");
         foreach (var sync in _state.Syncs)
         {
             var listener = _listeners[sync.Source.Database];
             var health = _state.SyncHealth(sync.Name);
             _replicators[sync.Name] = Context.ActorOf(
-                Props.Create(() => new TableReplicatorActor(sync, leaser, listener, health, settings, loggerFactory, metrics)),
+                Props.Create(() => new TableReplicatorActor(sync, leaser, listener, health, settings, loggerFactory, metrics, groups)),
                 "sync-" + sync.SqlName);
         }
 

@@ -12,6 +12,7 @@ public sealed partial class TableReplicatorActor
     {
         _paused = true;
         StorePaused(true);
+        _groupApplier?.Tell(new GroupMemberPaused(_sync.Name, true));
         if (!_busy)
         {
             _state = SyncStates.Paused;
@@ -28,6 +29,7 @@ public sealed partial class TableReplicatorActor
         var wasPaused = _paused;
         _paused = false;
         StorePaused(false);
+        _groupApplier?.Tell(new GroupMemberPaused(_sync.Name, false));
         if (wasPaused && !_busy && _plan is not null)
         {
             Continue();
@@ -90,6 +92,7 @@ public sealed partial class TableReplicatorActor
             _snapshot is { } progress ? SnapshotStatusReport.From(progress) : null)
         {
             DeadLetters = _health.DeadLetters,
+            Reason = _state == SyncStates.Paused && !_paused ? _heldReason : null,
         };
     }
 }

@@ -12,7 +12,7 @@ public sealed partial class TableReplicatorActor
         public static readonly Start Instance = new();
     }
 
-    private sealed record Prepared(SyncPlan Plan, bool Paused, bool NeedsSnapshot, long DeadLetters);
+    private sealed record Prepared(SyncPlan Plan, bool Paused, bool NeedsSnapshot, long DeadLetters, GroupFound? Group = null);
 
     private sealed record SnapshotUnderway
     {

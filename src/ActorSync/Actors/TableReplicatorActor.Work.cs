@@ -28,12 +28,15 @@ public sealed partial class TableReplicatorActor
         var state = await SyncStateStore.ReadAsync(target.Connection, _sync.SqlName, cancellationToken);
         var copyAgain = await FollowSchemaChangesAsync(sourceConnection, target.Connection, state, cancellationToken);
 
+        var group = await FindGroupAsync(cancellationToken);
         var plan = await PlanAsync(sourceConnection, target.Connection, cancellationToken);
+        plan.Grouped = group?.Group is not null;
         await CaptureInstaller.InstallTargetAsync(target.Connection, plan, cancellationToken);
         if (plan.Target is null)
         {
             LogMessages.TargetCreated(_logger, _sync.Name, _sync.Target.ToString());
             plan = await PlanAsync(sourceConnection, target.Connection, cancellationToken);
+            plan.Grouped = group?.Group is not null;
         }
 
         await CaptureInstaller.InstallCaptureAsync(sourceConnection, plan, _sync.CaptureMode, cancellationToken);
@@ -52,7 +55,7 @@ public sealed partial class TableReplicatorActor
         }
 
         var deadLetters = await DeadLetterStore.CountAsync(target.Connection, null, _sync.SqlName, cancellationToken);
-        return new Prepared(plan, state?.Paused ?? false, needsSnapshot, deadLetters);
+        return new Prepared(plan, state?.Paused ?? false, needsSnapshot, deadLetters, group);
     }
 
     /// <summary>

@@ -58,8 +58,9 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
     public TableReplicatorActor(
         SyncDefinition sync, IConnectionLeaser leaser, IActorRef listener, SyncHealth health, EngineSettings settings, ILoggerFactory loggerFactory,
-        ActorSyncMetrics metrics)
+        ActorSyncMetrics metrics, IActorRef? groups = null)
     {
+        _groups = groups;
         _metrics = metrics;
         _sync = sync;
         _held = new HeldConnections(leaser, sync);
@@ -129,6 +130,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         Receive<DeadLettersRequested>(OnDeadLettersRequested);
         Receive<DeadLettersDone>(OnDeadLettersDone);
         Receive<SyncStatusRequested>(_ => Sender.Tell(Report()));
+        ReceiveGroupMessages();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -179,6 +181,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _paused = prepared.Paused;
         _needsSnapshot = prepared.NeedsSnapshot;
         _health.DeadLetters = prepared.DeadLetters;
+        JoinGroup(prepared.Group);
         _metrics.DeadLetters(_sync.Name, prepared.DeadLetters);
         LogMessages.SyncStarted(_logger, _sync.Name, _sync.Source.ToString(), _sync.Target.ToString());
         Continue();
@@ -189,9 +192,14 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     {
         if (_health.ResyncRequested || (_needsSnapshot && !_paused))
         {
+            if (!CopyGranted())
+            {
+                return; // a group member copies once the members before it stream (GroupCopyGranted)
+            }
+
             BeginSnapshot(force: _health.ResyncRequested);
         }
-        else if (_paused)
+        else if (_paused || _heldReason is not null)
         {
             _state = SyncStates.Paused;
             ReleaseWakeUp();
@@ -199,6 +207,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         else
         {
             _state = SyncStates.Streaming;
+            _groupApplier?.Tell(new GroupMemberStreaming(_sync.Name, _plan!, _health.DeadLetters));
             RequestDrain();
         }
     }
@@ -225,6 +234,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         }
 
         _snapshot = null;
+        _copyGranted = false;
         _caughtUpLogged = false;
         RecordSuccess();
         Continue();
@@ -254,6 +264,12 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         CancelPoll();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
+        if (_groupApplier is not null)
+        {
+            AskGroupBatch(limit, clock);
+            return;
+        }
+
         ApplyBatchAsync(_plan, _held, limit, _health.DeadLetters > 0, _stopping.Token).PipeTo(
             Self, success: r => new BatchDone(r, clock.Elapsed, limit), failure: e => new WorkFailed(e, limit));
     }
@@ -270,23 +286,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
             _quickPoll = FirstQuickPoll;
             _health.BatchLimit = null;
             _state = SyncStates.Streaming;
-            _health.RecordBatch(result);
-            if (result.DeadLetters is { } deadLetters)
-            {
-                _health.DeadLetters = deadLetters;
-                _metrics.DeadLetters(_sync.Name, deadLetters);
-            }
-
-            if (result.DeadLettered > 0)
-            {
-                LogMessages.KeysDeadLettered(_logger, _sync.Name, result.DeadLettered, _health.DeadLetters);
-            }
-
-            _metrics.BatchApplied(_sync.Name, result, done.Elapsed);
-            _pending = (Math.Max(0, _pending.Count - result.DeltaRows), _pending.Oldest);
-            // "Caught up" is news after a start, a copy or a real backlog, not after every small batch under load.
-            _caughtUpLogged &= result.DeltaRows < BatchApplier.SmallBatchRows;
-            LogMessages.BatchApplied(_logger, _sync.Name, result.DeltaRows, result.Upserted, result.Deleted, result.Truncated ? ", target truncated" : "");
+            RecordApplied(result, done.Elapsed);
             if (_armed)
             {
                 // Found work while armed (a poll): writers need not notify while we are busy.
@@ -320,6 +320,28 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
                 .PipeTo(Self, success: a => new ArmAnswered(a.Armed), failure: _ => new ArmAnswered(false));
             _busy = true;
         }
+    }
+
+    /// <summary>Counts a batch that applied changes: health, dead letters, metrics, pending, the log.</summary>
+    private void RecordApplied(BatchResult result, TimeSpan elapsed)
+    {
+        _health.RecordBatch(result);
+        if (result.DeadLetters is { } deadLetters)
+        {
+            _health.DeadLetters = deadLetters;
+            _metrics.DeadLetters(_sync.Name, deadLetters);
+        }
+
+        if (result.DeadLettered > 0)
+        {
+            LogMessages.KeysDeadLettered(_logger, _sync.Name, result.DeadLettered, _health.DeadLetters);
+        }
+
+        _metrics.BatchApplied(_sync.Name, result, elapsed);
+        _pending = (Math.Max(0, _pending.Count - result.DeltaRows), _pending.Oldest);
+        // "Caught up" is news after a start, a copy or a real backlog, not after every small batch under load.
+        _caughtUpLogged &= result.DeltaRows < BatchApplier.SmallBatchRows;
+        LogMessages.BatchApplied(_logger, _sync.Name, result.DeltaRows, result.Upserted, result.Deleted, result.Truncated ? ", target truncated" : "");
     }
 
     private void OnArmAnswered(ArmAnswered answer)

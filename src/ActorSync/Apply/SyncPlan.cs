@@ -64,7 +64,7 @@ public sealed partial class SyncPlan
     /// Batches may replace rows (delete the batch's keys, COPY the current rows in) instead of upserting them: only when
     /// nothing can tell the difference — no foreign key references the target and it has no triggers of its own.
     /// </summary>
-    public bool ReplaceRows => Target is { ReferencedByForeignKeys: false, HasUserTriggers: false };
+    public bool ReplaceRows => !Grouped && Target is { ReferencedByForeignKeys: false, HasUserTriggers: false };
 
     private string CopyFormat => BinaryCopy ? "binary" : "text";
 
@@ -81,8 +81,11 @@ public sealed partial class SyncPlan
         string.Join(" AND ", Keys.Select(k => $"{left}.{k.Quoted} = {right}.{k.Quoted}"));
 
     /// <summary>The distinct keys of the delta rows up to <paramref name="maxSeq"/> visible in the current snapshot.</summary>
-    private string DeltaKeys(string maxSeq) =>
-        $"SELECT DISTINCT {KeyList()} FROM {DeltaTable} WHERE actorsync_seq <= {maxSeq} AND {Keys[0].Quoted} IS NOT NULL";
+    private string DeltaKeys(string maxSeq) => DeltaKeysWhere($"actorsync_seq <= {maxSeq}");
+
+    /// <summary>The distinct keys of the delta rows matching <paramref name="condition"/> (on <c>actorsync_seq</c>).</summary>
+    private string DeltaKeysWhere(string condition) =>
+        $"SELECT DISTINCT {KeyList()} FROM {DeltaTable} WHERE {condition} AND {Keys[0].Quoted} IS NOT NULL";
 
     /// <summary>
     /// The bounds of a batch, the first <c>$1</c> delta rows by sequence: count, first and last sequence number, the
@@ -133,9 +136,12 @@ public sealed partial class SyncPlan
     public string CopyOutSql(long maxSeq, bool probe = false) => $"COPY ({StageSelectSql(maxSeq, probe)}) TO STDOUT (FORMAT {CopyFormat})";
 
     /// <summary>The query of <see cref="CopyOutSql"/>: one stage row per distinct key of the batch.</summary>
-    private string StageSelectSql(long maxSeq, bool probe)
+    private string StageSelectSql(long maxSeq, bool probe) =>
+        StageSelectWhere($"actorsync_seq <= {maxSeq.ToString(CultureInfo.InvariantCulture)}", probe);
+
+    /// <summary>One stage row per distinct key of the delta rows matching <paramref name="deltaCondition"/>.</summary>
+    private string StageSelectWhere(string deltaCondition, bool probe)
     {
-        var seq = maxSeq.ToString(CultureInfo.InvariantCulture);
         var keys = probe ? ProbeKeys : "d";
         var select = new StringBuilder("SELECT s.actorsync_found IS NOT NULL");
         foreach (var column in Columns)
@@ -148,7 +154,7 @@ public sealed partial class SyncPlan
         var join = probe
             ? $"LEFT JOIN LATERAL ({found}{ProbeCondition()}) s ON true"
             : $"LEFT JOIN ({found}{WhereClause}) s ON {KeyJoin("s", "d")}";
-        return $"{select} FROM ({DeltaKeys(seq)}) {keys} {join}";
+        return $"{select} FROM ({DeltaKeysWhere(deltaCondition)}) {keys} {join}";
     }
 
     /// <summary>
@@ -208,7 +214,7 @@ public sealed partial class SyncPlan
     /// tables), and emptying it would break its children at commit. Such a target is never emptied: a copy upserts the
     /// source's rows and then deletes only the rows whose keys the source no longer has (issue #19).
     /// </summary>
-    public bool KeepsTargetRows => Target is { ReferencedByForeignKeys: true };
+    public bool KeepsTargetRows => Grouped || Target is { ReferencedByForeignKeys: true };
 
     /// <summary>Every key of the source (matching <c>where</c>), cast to the target's types, for the stage of keys.</summary>
     public string CopySourceKeysOutSql =>

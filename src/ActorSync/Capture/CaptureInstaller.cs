@@ -34,7 +34,8 @@ public static class CaptureInstaller
             statements.Add("-- create-target: the target table, from the source's definition.\n" + plan.CreateTargetSql() + ";");
         }
 
-        if (!plan.Sync.SameDatabase)
+        // A group member stages its rows in one database too: its batch is applied with the other members' (issue #19).
+        if (!plan.Sync.SameDatabase || plan.Grouped)
         {
             statements.Add(plan.StageDdl);
         }

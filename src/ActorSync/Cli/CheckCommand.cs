@@ -51,7 +51,11 @@ public static class CheckCommand
     }
 
     /// <summary>Everything check finds: a plan per sync, or the problems.</summary>
-    public sealed record CheckResult(IReadOnlyList<PlannedSync> Syncs, IReadOnlyList<string> Problems);
+    public sealed record CheckResult(IReadOnlyList<PlannedSync> Syncs, IReadOnlyList<string> Problems)
+    {
+        /// <summary>The consistent groups formed (issue #19), with their warnings.</summary>
+        public GroupLayout Groups { get; init; } = GroupLayout.None;
+    }
 
     /// <summary>One planned sync and what its first run will do.</summary>
     public sealed record PlannedSync(SyncPlan Plan, string SnapshotState);
@@ -62,6 +66,7 @@ public static class CheckCommand
         var problems = new List<string>();
         var connections = new Dictionary<string, NpgsqlConnection>(StringComparer.Ordinal);
         var planned = new List<PlannedSync>();
+        var groups = GroupLayout.None;
         try
         {
             var enabled = configuration.Syncs.Where(s => s.Enabled).ToArray();
@@ -97,6 +102,12 @@ public static class CheckCommand
                     problems.AddRange(result.Problems);
                 }
             }
+
+            if (enabled.All(s => connections.ContainsKey(s.Target.Database)))
+            {
+                groups = await GroupPlanner.LayoutAsync(enabled, (name, _) => Task.FromResult(connections[name]), cancellationToken, dispose: false);
+                problems.AddRange(groups.Problems);
+            }
         }
         finally
         {
@@ -106,7 +117,7 @@ public static class CheckCommand
             }
         }
 
-        return new CheckResult(planned, problems);
+        return new CheckResult(planned, problems) { Groups = groups };
     }
 
     private static async Task<string> SnapshotStateAsync(SyncPlan plan, NpgsqlConnection target, CancellationToken cancellationToken)
@@ -159,6 +170,7 @@ public static class CheckCommand
                 .Append("  next run: ").Append(snapshot).Append('\n');
         }
 
+        GroupReport.Append(text, result.Groups);
         return text.ToString();
     }
 

@@ -209,4 +209,10 @@ public sealed class SyncOptions
 
     /// <summary><c>on-apply-error</c>: overrides <c>defaults.on-apply-error</c>.</summary>
     public OnApplyError? OnApplyError { get; set; }
+
+    /// <summary>
+    /// <c>group</c>: syncs with the same group name are applied together, one source snapshot and one target transaction
+    /// per batch (issue #19); they must share their source database and their target database.
+    /// </summary>
+    public string? Group { get; set; }
 }

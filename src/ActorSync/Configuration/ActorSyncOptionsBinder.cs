@@ -24,7 +24,7 @@ internal static class ActorSyncOptionsBinder
     [
         "name", "source", "target", "columns", "key", "where", "create-target", "enabled",
         "batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change",
-        "capture-mode", "on-apply-error",
+        "capture-mode", "on-apply-error", "group",
     ];
 
     public static ActorSyncOptions Bind(ConfigurationContext context)
@@ -123,6 +123,7 @@ internal static class ActorSyncOptionsBinder
             OnSchemaChange = sync.SchemaChange("on-schema-change"),
             CaptureMode = sync.CaptureMode("capture-mode"),
             OnApplyError = sync.ApplyError("on-apply-error"),
+            Group = sync.String("group"),
         };
     }
 

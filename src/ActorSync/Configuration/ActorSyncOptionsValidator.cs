@@ -70,6 +70,8 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
                     $"{target} is already the target of sync '{options.Syncs[other].Name}' (syncs[{other}]); two syncs cannot write one table");
             }
         }
+
+        CheckGroups(options, syncKeys, context);
     }
 
     private static void CheckDatabase(string key, string name, DatabaseOptions database, ConfigurationContext context)
@@ -282,6 +284,52 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
         }
 
         return message;
+    }
+
+    /// <summary>
+    /// <c>group</c> (issue #19): a name of letters, digits, '-' and '_'; the syncs of a group must share their source
+    /// database and their target database, since a group batch reads one source snapshot and writes one target transaction.
+    /// </summary>
+    private static void CheckGroups(ActorSyncOptions options, List<string> syncKeys, ConfigurationContext context)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Syncs.Count; i++)
+        {
+            var sync = options.Syncs[i];
+            if (sync.Group is not { } group)
+            {
+                continue;
+            }
+
+            var key = (i < syncKeys.Count ? syncKeys[i] : $"{ConfigurationContext.Section}:syncs:{i}") + ":group";
+            if (!DatabaseName().IsMatch(group.Trim()))
+            {
+                context.Add(key, $"sync '{sync.Name}': the group name '{group}' must hold only letters, digits, '-' and '_'");
+                continue;
+            }
+
+            if (!first.TryGetValue(group.Trim(), out var leader))
+            {
+                first[group.Trim()] = i;
+                continue;
+            }
+
+            var other = options.Syncs[leader];
+            if (!TableName.TryParse(sync.Source, out var source, out _) || !TableName.TryParse(sync.Target, out var target, out _) ||
+                !TableName.TryParse(other.Source, out var otherSource, out _) || !TableName.TryParse(other.Target, out var otherTarget, out _))
+            {
+                continue; // the table names are reported already
+            }
+
+            if (source!.Database != otherSource!.Database || target!.Database != otherTarget!.Database)
+            {
+                context.Add(
+                    key,
+                    $"sync '{sync.Name}' reads database '{source.Database}' and writes database '{target!.Database}', but sync '{other.Name}' " +
+                    $"of group '{group.Trim()}' reads '{otherSource.Database}' and writes '{otherTarget!.Database}': the syncs of a group must share " +
+                    "their source database and their target database (one source snapshot, one target transaction)");
+            }
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,40}$")]

@@ -39,6 +39,9 @@ public sealed record SyncDefinition(
     /// <summary>What a row the target refuses does to the sync (<c>on-apply-error</c>).</summary>
     public OnApplyError OnApplyError { get; init; } = OnApplyError.Retry;
 
+    /// <summary>The group named by <c>group</c>, or null (a sync may still join a group through a foreign key).</summary>
+    public string? Group { get; init; }
+
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -65,6 +68,7 @@ public sealed record SyncDefinition(
         CaptureMode = IsWal(sync, databases) ? Capture.CaptureMode.Wal : sync.CaptureMode ?? defaults.CaptureMode,
         SnapshotIndexes = sync.SnapshotIndexes ?? defaults.SnapshotIndexes,
         OnApplyError = sync.OnApplyError ?? defaults.OnApplyError,
+        Group = string.IsNullOrWhiteSpace(sync.Group) ? null : sync.Group.Trim(),
     };
 
     private static bool IsWal(SyncOptions sync, IReadOnlyDictionary<string, DatabaseOptions>? databases) =>

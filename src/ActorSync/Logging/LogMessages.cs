@@ -92,4 +92,13 @@ public static partial class LogMessages
 
     [LoggerMessage(7002, LogLevel.Warning, "Admin: {Command} from {Remote} refused with {StatusCode}: {Reason}")]
     public static partial void AdminCommandRefused(ILogger logger, string command, string remote, int statusCode, string reason);
+
+    [LoggerMessage(8000, LogLevel.Information, "Group {Group}: {Members} (apply order); {Reasons}")]
+    public static partial void GroupFormed(ILogger logger, string group, string members, string reasons);
+
+    [LoggerMessage(8001, LogLevel.Warning, "Groups: {Warning}")]
+    public static partial void GroupWarning(ILogger logger, string warning);
+
+    [LoggerMessage(8002, LogLevel.Warning, "Group {Group}: the batch failed, every member retries with backoff: {Error}")]
+    public static partial void GroupBatchFailed(ILogger logger, string group, string error);
 }

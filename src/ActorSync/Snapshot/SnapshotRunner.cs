@@ -193,6 +193,13 @@ public static class SnapshotRunner
     private static async Task DeleteRowsTheSourceLacksAsync(
         SyncPlan plan, IConnectionLeaser leaser, NpgsqlConnection target, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        if (plan.Sync.SameDatabase)
+        {
+            // One database has no stage of keys: the source is at hand in the same transaction.
+            await ExecuteAsync(target, transaction, plan.SameDatabaseDeleteAbsentSql, cancellationToken);
+            return;
+        }
+
         await using var source = await leaser.LeaseAsync(plan.Sync.Source.Database, ConnectionRole.Read, cancellationToken);
         await ExecuteAsync(target, transaction, plan.TruncateStageKeysSql, cancellationToken);
         await CopyStreamer.StreamAsync(

@@ -3,7 +3,7 @@ using ActorSync.Capture;
 
 namespace ActorSync.Benchmarks.Engine;
 
-/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N</c>.</summary>
+/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N --group single|group|both</c>.</summary>
 public sealed record BenchOptions
 {
     public CaptureMode Capture { get; init; } = CaptureMode.Row;
@@ -29,6 +29,12 @@ public sealed record BenchOptions
     /// <summary>The syncs' <c>snapshot-indexes</c> (null: the configuration's default, defer).</summary>
     public string? SnapshotIndexes { get; init; }
 
+    /// <summary>
+    /// <c>--group single|group|both</c> for <c>engine oltp</c> (issue #19): the four pgbench tables as four single syncs,
+    /// as one group, or both alternating in one sitting (<c>--reps</c> pairs). Null: single syncs, as before.
+    /// </summary>
+    public string? Group { get; init; }
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -46,6 +52,7 @@ public sealed record BenchOptions
                 "--batch-delay" => options with { BatchDelayMs = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--parallelism" => options with { Parallelism = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--snapshot-indexes" => options with { SnapshotIndexes = value },
+                "--group" => options with { Group = value },
                 "--reps" => options with { Reps = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };

@@ -13,7 +13,7 @@ public static class BenchVerbs
         if (args.Length < 2)
         {
             await Console.Error.WriteLineAsync(
-                "usage: engine bulk|oltp|lag|capture|telemetry | snapshot copy|memory  [--capture row|statement|auto] [--rows N] [--seconds S] [--clients C] [--rate R] [--batch-size B] [--reps N]");
+                "usage: engine bulk|oltp|lag|capture|telemetry | snapshot copy|memory  [--capture row|statement|auto] [--rows N] [--seconds S] [--clients C] [--rate R] [--batch-size B] [--reps N] [--group single|group|both]");
             return 2;
         }
 

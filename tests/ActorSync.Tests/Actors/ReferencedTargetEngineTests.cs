@@ -46,9 +46,8 @@ public sealed class ReferencedTargetEngineTests(PostgresDatabaseFixture database
         await EngineHarness.WaitForStateAsync(engine, "order_lines", SyncStates.Idle);
         await AssertConvergedAsync();
 
-        // Each replicator retries until the other has applied its part: lines wait for their new order, the deleted
-        // order waits for its lines to go. (Inserts and deletes of this kind in one batch of both tables wait for each
-        // other for good: that needs the consistent groups of DESIGN.md, not built yet.)
+        // The foreign key puts both syncs in one consistent group (issue #19): an order and its lines are applied in one
+        // target transaction, the new order before its lines, the deleted order after its lines.
         await database.ExecuteAsync("BEGIN; INSERT INTO orders VALUES (501, 'new'); INSERT INTO order_lines VALUES (501, 1, 'x'); COMMIT");
         await AssertConvergedAsync();
         await database.ExecuteAsync("BEGIN; DELETE FROM order_lines WHERE order_id = 2; DELETE FROM orders WHERE id = 2; COMMIT");
