@@ -32,6 +32,11 @@ public static class CheckCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var result = await InspectAsync(configuration, cancellationToken);
+            foreach (var warning in result.Warnings)
+            {
+                await error.WriteLineAsync($"warning: {warning}".AsMemory(), cancellationToken);
+            }
+
             if (result.Problems.Count > 0)
             {
                 foreach (var problem in result.Problems)
@@ -51,7 +56,14 @@ public static class CheckCommand
     }
 
     /// <summary>Everything check finds: a plan per sync, or the problems.</summary>
-    public sealed record CheckResult(IReadOnlyList<PlannedSync> Syncs, IReadOnlyList<string> Problems);
+    public sealed record CheckResult(IReadOnlyList<PlannedSync> Syncs, IReadOnlyList<string> Problems)
+    {
+        /// <summary>What does not stop a run but deserves attention (an unlimited <c>max_slot_wal_keep_size</c>).</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = [];
+
+        /// <summary>WAL capture: the replica identity statement <c>run</c> executes per sync that opted in (<c>replica-identity</c>).</summary>
+        public IReadOnlyDictionary<string, string> ReplicaIdentityStatements { get; init; } = new Dictionary<string, string>();
+    }
 
     /// <summary>One planned sync and what its first run will do.</summary>
     public sealed record PlannedSync(SyncPlan Plan, string SnapshotState);
@@ -62,6 +74,7 @@ public static class CheckCommand
         var problems = new List<string>();
         var connections = new Dictionary<string, NpgsqlConnection>(StringComparer.Ordinal);
         var planned = new List<PlannedSync>();
+        WalPreflight.Result? wal = null;
         try
         {
             var enabled = configuration.Syncs.Where(s => s.Enabled).ToArray();
@@ -97,6 +110,11 @@ public static class CheckCommand
                     problems.AddRange(result.Problems);
                 }
             }
+
+            // WAL capture's needs, before anything is installed (issue #20): wal_level, privileges, slots, replica identity.
+            wal = await WalPreflight.CheckAsync(
+                configuration.Options, planned.Select(p => p.Plan).ToArray(), connections, enabled.Select(s => s.Source.Database), cancellationToken);
+            problems.AddRange(wal.Problems);
         }
         finally
         {
@@ -106,7 +124,11 @@ public static class CheckCommand
             }
         }
 
-        return new CheckResult(planned, problems);
+        return new CheckResult(planned, problems)
+        {
+            Warnings = wal?.Warnings ?? [],
+            ReplicaIdentityStatements = wal?.ReplicaIdentityStatements ?? new Dictionary<string, string>(),
+        };
     }
 
     private static async Task<string> SnapshotStateAsync(SyncPlan plan, NpgsqlConnection target, CancellationToken cancellationToken)
@@ -174,6 +196,11 @@ public static class CheckCommand
                 foreach (var statement in CaptureScript.ForSync(plan, plan.Sync.CaptureMode))
                 {
                     text.Append(statement).Append('\n');
+                }
+
+                if (result.ReplicaIdentityStatements.TryGetValue(plan.Sync.Name, out var identity))
+                {
+                    text.Append("-- replica-identity = ").Append(plan.Sync.ReplicaIdentity.ToString()!.ToLowerInvariant()).Append(" (WAL capture)\n").Append(identity).Append('\n');
                 }
             }
         }

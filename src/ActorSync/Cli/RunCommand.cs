@@ -27,6 +27,11 @@ public static class RunCommand
             // reaches its first batch or copy about a fifth of a second sooner.
             var building = Task.Run(() => ActorSyncHost.Build(configuration), cancellationToken);
             var check = await CheckCommand.InspectAsync(configuration, cancellationToken);
+            foreach (var warning in check.Warnings)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"warning: {warning}".AsMemory(), cancellationToken);
+            }
+
             if (check.Problems.Count > 0)
             {
                 try

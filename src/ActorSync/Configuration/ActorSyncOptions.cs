@@ -209,4 +209,10 @@ public sealed class SyncOptions
 
     /// <summary><c>on-apply-error</c>: overrides <c>defaults.on-apply-error</c>.</summary>
     public OnApplyError? OnApplyError { get; set; }
+
+    /// <summary>
+    /// <c>replica-identity</c>: <c>full</c> or <c>index</c>, the opt-in that lets <c>run</c> set the source table's replica
+    /// identity when WAL capture needs one (see <see cref="Configuration.ReplicaIdentity"/>); unset, it is never changed.
+    /// </summary>
+    public ReplicaIdentity? ReplicaIdentity { get; set; }
 }

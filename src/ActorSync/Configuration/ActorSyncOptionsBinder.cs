@@ -24,7 +24,7 @@ internal static class ActorSyncOptionsBinder
     [
         "name", "source", "target", "columns", "key", "where", "create-target", "enabled",
         "batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change",
-        "capture-mode", "on-apply-error",
+        "capture-mode", "on-apply-error", "replica-identity",
     ];
 
     public static ActorSyncOptions Bind(ConfigurationContext context)
@@ -123,6 +123,7 @@ internal static class ActorSyncOptionsBinder
             OnSchemaChange = sync.SchemaChange("on-schema-change"),
             CaptureMode = sync.CaptureMode("capture-mode"),
             OnApplyError = sync.ApplyError("on-apply-error"),
+            ReplicaIdentity = sync.ReplicaIdentity("replica-identity"),
         };
     }
 
@@ -250,6 +251,13 @@ internal static class ActorSyncOptionsBinder
                 _ => (CaptureMode?)null,
             });
         }
+
+        public ReplicaIdentity? ReplicaIdentity(string key) => Parse(key, "full or index", text => text switch
+        {
+            "full" => Configuration.ReplicaIdentity.Full,
+            "index" => Configuration.ReplicaIdentity.Index,
+            _ => (ReplicaIdentity?)null,
+        });
 
         public DatabaseCaptureMode? DatabaseCapture(string key) => Parse(
             key,

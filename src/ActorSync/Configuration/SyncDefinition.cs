@@ -39,6 +39,12 @@ public sealed record SyncDefinition(
     /// <summary>What a row the target refuses does to the sync (<c>on-apply-error</c>).</summary>
     public OnApplyError OnApplyError { get; init; } = OnApplyError.Retry;
 
+    /// <summary>
+    /// <c>replica-identity</c>: with WAL capture, the replica identity <c>run</c> may set on the source table when the
+    /// table's own cannot identify the sync's key in the WAL; null: never change it (see <see cref="Capture.WalPreflight"/>).
+    /// </summary>
+    public ReplicaIdentity? ReplicaIdentity { get; init; }
+
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -65,6 +71,7 @@ public sealed record SyncDefinition(
         CaptureMode = IsWal(sync, databases) ? Capture.CaptureMode.Wal : sync.CaptureMode ?? defaults.CaptureMode,
         SnapshotIndexes = sync.SnapshotIndexes ?? defaults.SnapshotIndexes,
         OnApplyError = sync.OnApplyError ?? defaults.OnApplyError,
+        ReplicaIdentity = sync.ReplicaIdentity,
     };
 
     private static bool IsWal(SyncOptions sync, IReadOnlyDictionary<string, DatabaseOptions>? databases) =>
