@@ -10,7 +10,7 @@ namespace ActorSync.Admin;
 /// <c>GET /metrics</c>: a <see cref="MeterListener"/> on the <c>ActorSync</c> meter that keeps what Prometheus scrapes
 /// and renders it in the text exposition format 0.0.4 (https://prometheus.io/docs/instrumenting/exposition_formats/).
 /// Counters are sums, gauges last values, histograms cumulative <c>_bucket{le=...}</c> series with <c>_sum</c> and
-/// <c>_count</c>; tags become labels. Observable instruments are not collected (ActorSync has none).
+/// <c>_count</c>; tags become labels. Observable gauges are observed at each render.
 /// </summary>
 public sealed class PrometheusExporter : IDisposable
 {
@@ -67,6 +67,7 @@ public sealed class PrometheusExporter : IDisposable
     /// <summary>Everything collected, one HELP and TYPE line per family, families and series in name order.</summary>
     public string Render()
     {
+        _listener.RecordObservableInstruments();
         var text = new StringBuilder();
         foreach (var family in _families.Values.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
@@ -121,7 +122,7 @@ public sealed class PrometheusExporter : IDisposable
             var generic = instrument.GetType() is { IsGenericType: true } type ? type.GetGenericTypeDefinition() : null;
             Kind? kind = generic == typeof(Counter<>) ? Kind.Counter
                 : generic == typeof(UpDownCounter<>) ? Kind.UpDownCounter
-                : generic == typeof(Gauge<>) ? Kind.Gauge
+                : generic == typeof(Gauge<>) || generic == typeof(ObservableGauge<>) ? Kind.Gauge
                 : generic == typeof(Histogram<>) ? Kind.Histogram
                 : null;
             return kind is { } known

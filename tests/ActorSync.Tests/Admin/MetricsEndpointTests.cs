@@ -69,7 +69,7 @@ public sealed partial class MetricsEndpointTests(PostgresDatabaseFixture databas
                 ("actorsync_apply_seconds", "histogram"), ("actorsync_batches_total", "counter"), ("actorsync_dead_letters", "gauge"),
                 ("actorsync_lag_seconds", "gauge"),
                 ("actorsync_listener_reconnects_total", "counter"), ("actorsync_pending_rows", "gauge"), ("actorsync_pool_leased", "gauge"),
-                ("actorsync_pool_max", "gauge"), ("actorsync_restarts_total", "counter"), ("actorsync_rows_applied_total", "counter"),
+                ("actorsync_pool_max", "gauge"), ("actorsync_restarts_total", "counter"), ("actorsync_rows_applied_total", "counter"), ("actorsync_slot_retained_bytes", "gauge"),
             ],
             types);
         Assert.Equal(types.Length, HelpLine().Matches(text).Count);

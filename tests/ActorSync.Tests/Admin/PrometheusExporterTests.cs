@@ -126,12 +126,26 @@ public sealed class PrometheusExporterTests : IDisposable
     }
 
     [Fact]
-    public void Other_meters_and_observable_instruments_are_not_exported()
+    public void Other_meters_are_not_exported()
     {
         using var other = new Meter("ActorSync.Tests.Other." + Guid.NewGuid().ToString("N"));
         other.CreateCounter<long>("elsewhere_total").Add(1);
-        _meter.CreateObservableGauge("observed", () => 1);
+        other.CreateObservableGauge("elsewhere", () => 1);
 
         Assert.Equal("", _exporter.Render());
+    }
+
+    [Fact]
+    public void An_observable_gauge_is_observed_at_each_render()
+    {
+        var value = 1L;
+        _meter.CreateObservableGauge(
+            "slot_bytes", () => new Measurement<long>(value, new KeyValuePair<string, object?>("database", "a")), description: "Bytes.");
+
+        var first = _exporter.Render();
+        value = 42;
+
+        Assert.Equal("# HELP slot_bytes Bytes.\n# TYPE slot_bytes gauge\nslot_bytes{database=\"a\"} 1\n", first);
+        Assert.Equal("# HELP slot_bytes Bytes.\n# TYPE slot_bytes gauge\nslot_bytes{database=\"a\"} 42\n", _exporter.Render());
     }
 }
