@@ -102,6 +102,42 @@ public static class WalPreflight
         return statement;
     }
 
+    /// <summary>
+    /// Runs the replica identity statements <see cref="CheckAsync"/> returned (syncs that set <c>replica-identity</c>),
+    /// each on its sync's source database, before <c>run</c> installs anything else; tells <paramref name="report"/>
+    /// what it ran. Returns null, or why a statement failed (then nothing more is installed: <c>run</c> exits 1).
+    /// </summary>
+    public static async Task<string?> ApplyReplicaIdentitiesAsync(
+        ActorSyncConfiguration configuration, IReadOnlyDictionary<string, string> statements, Func<string, Task> report, CancellationToken cancellationToken)
+    {
+        foreach (var sync in configuration.Syncs.Where(s => statements.ContainsKey(s.Name)))
+        {
+            var database = sync.Source.Database;
+            var (connection, problem, _) = await Postgres.DatabaseProbe.OpenAsync(database, configuration.Options.Databases[database], cancellationToken);
+            if (connection is null)
+            {
+                return problem;
+            }
+
+            await using (connection)
+            {
+                try
+                {
+                    await using var command = new NpgsqlCommand(statements[sync.Name], connection);
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (PostgresException refused)
+                {
+                    return $"sync '{sync.Name}': could not set the replica identity of {sync.Source} ({statements[sync.Name]}): {refused.SqlState}: {refused.MessageText}";
+                }
+            }
+
+            await report($"sync '{sync.Name}': {statements[sync.Name]} (replica-identity = {sync.ReplicaIdentity.ToString()!.ToLowerInvariant()})");
+        }
+
+        return null;
+    }
+
     private static async Task CheckDatabaseAsync(
         string database, NpgsqlConnection connection, IReadOnlyList<SyncPlan> syncs, List<string> problems, List<string> warnings,
         Dictionary<string, string> statements, CancellationToken cancellationToken)

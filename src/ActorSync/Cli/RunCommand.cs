@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorSync.Capture;
 using ActorSync.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,6 +52,17 @@ public static class RunCommand
 
                 await error.WriteLineAsync("Not started: nothing was installed or changed.".AsMemory(), cancellationToken);
                 return ExitCodes.BadInput;
+            }
+
+            // WAL capture (issue #20): the replica identities the syncs opted into, before anything else is installed.
+            if (check.ReplicaIdentityStatements.Count > 0
+                && await WalPreflight.ApplyReplicaIdentitiesAsync(
+                    configuration, check.ReplicaIdentityStatements,
+                    line => parseResult.InvocationConfiguration.Output.WriteLineAsync(line.AsMemory(), cancellationToken), cancellationToken) is { } failed)
+            {
+                (await building).Dispose();
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"{failed}\nNot started.".AsMemory(), cancellationToken);
+                return ExitCodes.Failure;
             }
 
             using var host = await building;

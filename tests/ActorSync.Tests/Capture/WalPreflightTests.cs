@@ -109,6 +109,29 @@ public sealed class WalPreflightTests(PostgresDatabaseFixture database, WalPrefl
     }
 
     [Fact]
+    public async Task Run_sets_the_replica_identity_a_sync_opted_into_before_anything_else()
+    {
+        await database.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS opted (a int NOT NULL, b text);
+            CREATE TABLE IF NOT EXISTS opted_copy (a int PRIMARY KEY, b text);
+            """);
+        using var config = WalCapture.Config(database.ConnectionString, database.ConnectionString, [Sync("opted", "opted", "key = [a], replica-identity = full")]);
+        var configuration = ActorSync.Configuration.ActorSyncConfiguration.Load(config.Path);
+        var check = await CheckCommand.InspectAsync(configuration, default);
+        Assert.Empty(check.Problems);
+        var said = new List<string>();
+
+        var failure = await ActorSync.Capture.WalPreflight.ApplyReplicaIdentitiesAsync(
+            configuration, check.ReplicaIdentityStatements, line => { said.Add(line); return Task.CompletedTask; }, default);
+
+        Assert.Null(failure);
+        Assert.Equal("f", await database.ScalarAsync<string>("SELECT relreplident::text FROM pg_class WHERE oid = 'opted'::regclass"));
+        Assert.Equal(["sync 'opted': ALTER TABLE \"public\".\"opted\" REPLICA IDENTITY FULL; (replica-identity = full)"], said);
+        var again = await CheckCommand.InspectAsync(configuration, default);
+        Assert.Empty(again.ReplicaIdentityStatements);
+    }
+
+    [Fact]
     public async Task A_table_whose_replica_identity_covers_the_key_needs_no_opt_in()
     {
         await database.ExecuteAsync("""
