@@ -167,6 +167,19 @@ public static class CheckCommand
         var text = new System.Text.StringBuilder("-- ActorSync: the SQL `actorsync run` would install (nothing was changed).\n");
         foreach (var database in result.Syncs.Select(s => s.Plan.Sync.Source.Database).Distinct(StringComparer.Ordinal))
         {
+            var syncs = result.Syncs.Where(s => s.Plan.Sync.Source.Database == database).Select(s => s.Plan.Sync).ToArray();
+            if (syncs.All(s => s.CaptureMode == CaptureMode.Wal))
+            {
+                // WAL capture: one publication and one slot for the whole database, nothing per sync (issue #20).
+                text.Append("\n-- ==== database ").Append(database).Append(": WAL capture ====\n");
+                foreach (var statement in WalInstaller.Statements(database, syncs.Select(s => s.Source)))
+                {
+                    text.Append(statement).Append('\n');
+                }
+
+                continue;
+            }
+
             text.Append("\n-- ==== database ").Append(database).Append(": capture ====\n").Append(CaptureScript.Schema).Append('\n');
             foreach (var (plan, _) in result.Syncs.Where(s => s.Plan.Sync.Source.Database == database))
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorSync.Capture;
 using ActorSync.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +28,8 @@ public static class RunCommand
             // reaches its first batch or copy about a fifth of a second sooner.
             var building = Task.Run(() => ActorSyncHost.Build(configuration), cancellationToken);
             var check = await CheckCommand.InspectAsync(configuration, cancellationToken);
-            if (check.Problems.Count > 0)
+            var problems = check.Problems.Count > 0 ? check.Problems : await WalInstaller.LevelProblemsAsync(configuration, cancellationToken);
+            if (problems.Count > 0)
             {
                 try
                 {
@@ -39,7 +41,7 @@ public static class RunCommand
                 }
 
                 var error = parseResult.InvocationConfiguration.Error;
-                foreach (var problem in check.Problems)
+                foreach (var problem in problems)
                 {
                     await error.WriteLineAsync(problem.AsMemory(), cancellationToken);
                 }
