@@ -57,9 +57,10 @@ public sealed class SyncGuardianActor : ReceiveActor
         {
             var connectionString = options.Databases[database].ConnectionString;
             var health = _state.ListenerHealth(database);
-            _listeners[database] = Context.ActorOf(
-                Props.Create(() => new ListenerActor(database, connectionString, directory, health, settings.Backoff, settings.KeepAlive, loggerFactory, metrics)),
-                "listener-" + Uri.EscapeDataString(database));
+            var props = options.Databases[database].CaptureMode == DatabaseCaptureMode.Wal
+                ? WalListenerProps(database, connectionString, directory, health)
+                : Props.Create(() => new ListenerActor(database, connectionString, directory, health, settings.Backoff, settings.KeepAlive, loggerFactory, metrics));
+            _listeners[database] = Context.ActorOf(props, "listener-" + Uri.EscapeDataString(database));
         }
 
         foreach (var sync in _state.Syncs)
@@ -81,6 +82,15 @@ public sealed class SyncGuardianActor : ReceiveActor
         }
 
         directory.Publish(_state.Syncs.Select(s => (s.SqlName, s.Source.Database, _replicators[s.Name])));
+    }
+
+    /// <summary>The listener of a WAL source database: it owns the replication connection (issue #20).</summary>
+    private Props WalListenerProps(string database, string connectionString, SyncDirectory directory, ListenerHealth health)
+    {
+        var syncs = _state.Syncs.Where(s => s.Source.Database == database).ToArray();
+        var backlogs = syncs.ToDictionary(s => s.SqlName, s => _state.SyncHealth(s.Name).WalBacklog, StringComparer.Ordinal);
+        var (backoff, loggerFactory, metrics) = (_state.Settings.Backoff, _state.LoggerFactory, _state.Metrics);
+        return Props.Create(() => new WalListenerActor(database, connectionString, syncs, backlogs, directory, health, backoff, loggerFactory, metrics));
     }
 
     // Unlimited restarts; the failed child waits out its own backoff. Akka's own failure logging is off: it would

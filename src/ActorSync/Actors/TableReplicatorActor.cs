@@ -124,6 +124,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         Receive<DeadLettersRequested>(OnDeadLettersRequested);
         Receive<DeadLettersDone>(OnDeadLettersDone);
         Receive<SyncStatusRequested>(_ => Sender.Tell(Report()));
+        ReceiveWal();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -139,6 +140,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
     protected override void PreRestart(Exception reason, object? message)
     {
+        ReturnWalInFlight();
         _health.History.RecordFailure(reason);
         _metrics.Restarted(_sync.Name);
         LogMessages.SyncFailing(
@@ -227,6 +229,12 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     /// <summary>Applies the next batch now, or right after the one running (wake-ups are coalesced).</summary>
     private void RequestDrain()
     {
+        if (IsWal)
+        {
+            ContinueWal();
+            return;
+        }
+
         if (_busy)
         {
             _wakeRequested = true;

@@ -189,6 +189,26 @@ public static class CheckCommand
         var text = new System.Text.StringBuilder("-- ActorSync: the SQL `actorsync run` would install (nothing was changed).\n");
         foreach (var database in result.Syncs.Select(s => s.Plan.Sync.Source.Database).Distinct(StringComparer.Ordinal))
         {
+            var syncs = result.Syncs.Where(s => s.Plan.Sync.Source.Database == database).Select(s => s.Plan.Sync).ToArray();
+            if (syncs.All(s => s.CaptureMode == CaptureMode.Wal))
+            {
+                // WAL capture: one publication and one slot for the whole database, nothing per sync (issue #20).
+                text.Append("\n-- ==== database ").Append(database).Append(": WAL capture ====\n");
+                foreach (var sync in syncs.Where(s => result.ReplicaIdentityStatements.ContainsKey(s.Name)))
+                {
+                    // Run first, as the sync's replica-identity opts in: the WAL must carry the key before it is published.
+                    text.Append("-- sync ").Append(sync.Name).Append(": replica-identity = ").Append(sync.ReplicaIdentity.ToString()!.ToLowerInvariant()).Append('\n')
+                        .Append(result.ReplicaIdentityStatements[sync.Name]).Append('\n');
+                }
+
+                foreach (var statement in WalInstaller.Statements(database, syncs.Select(s => s.Source)))
+                {
+                    text.Append(statement).Append('\n');
+                }
+
+                continue;
+            }
+
             text.Append("\n-- ==== database ").Append(database).Append(": capture ====\n").Append(CaptureScript.Schema).Append('\n');
             foreach (var (plan, _) in result.Syncs.Where(s => s.Plan.Sync.Source.Database == database))
             {
@@ -196,11 +216,6 @@ public static class CheckCommand
                 foreach (var statement in CaptureScript.ForSync(plan, plan.Sync.CaptureMode))
                 {
                     text.Append(statement).Append('\n');
-                }
-
-                if (result.ReplicaIdentityStatements.TryGetValue(plan.Sync.Name, out var identity))
-                {
-                    text.Append("-- replica-identity = ").Append(plan.Sync.ReplicaIdentity.ToString()!.ToLowerInvariant()).Append(" (WAL capture)\n").Append(identity).Append('\n');
                 }
             }
         }

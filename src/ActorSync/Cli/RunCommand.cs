@@ -33,7 +33,8 @@ public static class RunCommand
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync($"warning: {warning}".AsMemory(), cancellationToken);
             }
 
-            if (check.Problems.Count > 0)
+            var problems = check.Problems.Count > 0 ? check.Problems : await WalInstaller.LevelProblemsAsync(configuration, cancellationToken);
+            if (problems.Count > 0)
             {
                 try
                 {
@@ -45,7 +46,7 @@ public static class RunCommand
                 }
 
                 var error = parseResult.InvocationConfiguration.Error;
-                foreach (var problem in check.Problems)
+                foreach (var problem in problems)
                 {
                     await error.WriteLineAsync(problem.AsMemory(), cancellationToken);
                 }

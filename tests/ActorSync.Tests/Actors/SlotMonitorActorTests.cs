@@ -23,7 +23,7 @@ public sealed class SlotMonitorActorTests(PostgresDatabaseFixture database) : Ac
 
     public async Task InitializeAsync()
     {
-        await WalCapture.RequireLogicalAsync(database.ConnectionString);
+        await WalTestSupport.RequireLogicalWalAsync(database.DataSource);
         await database.ExecuteAsync("CREATE TABLE IF NOT EXISTS filler (id serial PRIMARY KEY, v text)");
     }
 

@@ -17,7 +17,7 @@ public sealed class WalPreflightTests(PostgresDatabaseFixture database, WalPrefl
 
     public async Task InitializeAsync()
     {
-        await WalCapture.RequireLogicalAsync(database.ConnectionString);
+        await WalTestSupport.RequireLogicalWalAsync(database.DataSource);
         await database.ExecuteAsync($"""
             CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY, v text);
             CREATE TABLE IF NOT EXISTS items_copy (id int PRIMARY KEY, v text);
@@ -97,7 +97,7 @@ public sealed class WalPreflightTests(PostgresDatabaseFixture database, WalPrefl
         Assert.Contains("sync 'nopk': source table src:public.keyless would not publish the key", run, StringComparison.Ordinal);
 
         Assert.True(fullExit == ExitCodes.Ok, fullPlan);
-        Assert.Contains("-- replica-identity = full (WAL capture)\nALTER TABLE \"public\".\"keyless\" REPLICA IDENTITY FULL;", fullPlan, StringComparison.Ordinal);
+        Assert.Contains("-- sync nopk: replica-identity = full\nALTER TABLE \"public\".\"keyless\" REPLICA IDENTITY FULL;", fullPlan, StringComparison.Ordinal);
         Assert.True(indexExit == ExitCodes.Ok, indexPlan);
         Assert.Contains("ALTER TABLE \"public\".\"indexed\" REPLICA IDENTITY USING INDEX \"indexed_a\";", indexPlan, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.BadInput, noIndexExit);
