@@ -251,6 +251,68 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
         Assert.False(await ScalarAsync<bool>("SELECT to_regclass('actorsync.delta_sw') IS NOT NULL"));
     }
 
+    [Fact]
+    public async Task Switching_from_wal_back_to_triggers_drains_the_slot_into_the_target_and_drops_slot_and_publication()
+    {
+        await database.ExecuteAsync("CREATE TABLE back (id int PRIMARY KEY, v text); INSERT INTO back SELECT g, 'start' FROM generate_series(1, 200) g");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE back (id int PRIMARY KEY, v text)");
+        var sync = SyncDriver.Define("back", $"{_src}:public.back", "tgt:public.back");
+        var databases = new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString };
+        await using (var engine = Start(sync))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "back", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE back SET v = 'wal' WHERE id <= 20");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id"));
+        }
+
+        // Made while nothing runs: in the slot only.
+        await database.ExecuteAsync("UPDATE back SET v = 'stopped' WHERE id BETWEEN 21 AND 40; DELETE FROM back WHERE id = 199; INSERT INTO back VALUES (500, 'new')");
+
+        // What `run` does before it starts the engine of a database that captures with triggers again.
+        var plan = (await SyncDriver.PlanAsync(sync, database.DataSource, _target)).Plan!;
+        var options = databases.ToDictionary(d => d.Key, d => new DatabaseOptions { ConnectionString = d.Value });
+        Assert.Equal([_src], await WalDrain.RunAsync(options, [plan], default));
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id");
+        Assert.Null(await ConfirmedAsync());
+        Assert.Empty(await PublishedTablesAsync());
+        Assert.Empty(await WalDrain.RunAsync(options, [plan], default));
+
+        await using (var engine = EngineHarness.Start(databases, [sync]))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "back", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE back SET v = 'trigger' WHERE id BETWEEN 41 AND 60");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id"));
+        }
+    }
+
+    [Fact]
+    public async Task Uninstall_drops_the_slot_and_the_publication_and_check_dry_run_prints_them()
+    {
+        await database.ExecuteAsync("CREATE TABLE un (id int PRIMARY KEY, v text)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE un (id int PRIMARY KEY, v text)");
+        await using (var engine = Start(SyncDriver.Define("un", $"{_src}:public.un", "tgt:public.un")))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "un", SyncStates.Idle);
+        }
+
+        Assert.NotNull(await ConfirmedAsync());
+        using var config = ConfigFile.Write(
+            new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString },
+            [$"{{ name = un, source = \"{_src}:public.un\", target = \"tgt:public.un\" }}"],
+            $"databases {{ {_src} {{ capture-mode = wal }} }}");
+        var (checkExit, dryRun) = await CliRun.InvokeAsync("check", "--config", config.Path, "--dry-run");
+        Assert.True(checkExit == 0, dryRun);
+        Assert.Contains($"CREATE PUBLICATION \"{WalNames.Publication(_src)}\" FOR TABLE \"public\".\"un\";", dryRun, StringComparison.Ordinal);
+        Assert.Contains($"pg_catalog.pg_create_logical_replication_slot(E'{WalNames.Slot(_src)}', 'pgoutput')", dryRun, StringComparison.Ordinal);
+        Assert.DoesNotContain("CREATE TRIGGER", dryRun, StringComparison.Ordinal);
+
+        var (exitCode, output) = await CliRun.InvokeAsync("uninstall", "--config", config.Path);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"dropped replication slot and publication {WalNames.Slot(_src)}", output, StringComparison.Ordinal);
+        Assert.Null(await ConfirmedAsync());
+        Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM pg_publication WHERE pubname = '{WalNames.Publication(_src)}'"));
+    }
+
     private SyncEngine Start(params SyncDefinition[] syncs) => EngineHarness.Start(
         new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString },
         syncs, CaptureMode.Wal, configure: options => options.Databases[_src].CaptureMode = DatabaseCaptureMode.Wal);
