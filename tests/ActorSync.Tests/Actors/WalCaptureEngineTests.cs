@@ -142,6 +142,33 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
     }
 
     [Fact]
+    public async Task A_terminated_replication_connection_reconnects_and_resumes_from_the_slot_while_writes_go_on()
+    {
+        await database.ExecuteAsync("CREATE TABLE term (id int PRIMARY KEY, v int)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE term (id int PRIMARY KEY, v int)");
+        await using var engine = Start(SyncDriver.Define("term", $"{_src}:public.term", "tgt:public.term"));
+        await EngineHarness.WaitForStateAsync(engine, "term", SyncStates.Idle);
+        for (var round = 1; round <= 3; round++)
+        {
+            await database.ExecuteAsync($"INSERT INTO term SELECT g, {round} FROM generate_series({round * 1000}, {round * 1000 + 999}) g");
+            await using (var kill = database.DataSource.CreateCommand(
+                "SELECT count(pg_terminate_backend(active_pid)) FROM pg_replication_slots WHERE slot_name = $1 AND active"))
+            {
+                kill.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WalNames.Slot(_src) });
+                await kill.ExecuteScalarAsync();
+            }
+
+            await database.ExecuteAsync($"UPDATE term SET v = v + 10 WHERE id % 3 = 0; DELETE FROM term WHERE id % 11 = {round}");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "term", _target, "term", "id"));
+        }
+
+        var listener = (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Listeners.Single(l => l.Database == _src);
+        Assert.True(listener.Reconnects >= 1, $"{listener.Reconnects} reconnects");
+        await Eventually.AssertAsync(async () => Assert.True(
+            (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Listeners.Single(l => l.Database == _src).Connected));
+    }
+
+    [Fact]
     public async Task A_large_transaction_is_applied_in_chunks_and_confirmed_after_its_last()
     {
         await database.ExecuteAsync("CREATE TABLE bulk (id int PRIMARY KEY, v text)");
