@@ -21,6 +21,12 @@ namespace ActorSync.Actors;
 /// </summary>
 public sealed class WalListenerActor : ReceiveActor, IWithTimers
 {
+    /// <summary>
+    /// The most keys one chunk holds, whatever the batch size: a chunk's keys are in memory (text), and while one chunk
+    /// is applied the next is decoded, so a large transaction's decoding and applying overlap.
+    /// </summary>
+    public const int MaxChunkKeys = 100_000;
+
     private readonly string _database;
     private readonly string _connectionString;
     private readonly IReadOnlyList<SyncDefinition> _syncs;
@@ -173,7 +179,7 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
 
         var self = Self;
         var stream = connected.Stream;
-        var chunkKeys = Math.Max(1, _syncs.Max(s => s.BatchSize));
+        var chunkKeys = Math.Clamp(_syncs.Max(s => s.BatchSize), 1, MaxChunkKeys);
         stream.RunAsync(
                 chunkKeys,
                 chunk =>

@@ -66,6 +66,9 @@ public static class RunCommand
                 return ExitCodes.Failure;
             }
 
+            // A database switched back from capture-mode = wal to triggers: its leftover slot is drained, then dropped (issue #20).
+            await WalDrain.RunAsync(configuration.Options.Databases, check.Syncs.Select(s => s.Plan).ToArray(), cancellationToken);
+
             using var host = await building;
 
             // Resolved before the run: RunAsync disposes the host's services when it ends.

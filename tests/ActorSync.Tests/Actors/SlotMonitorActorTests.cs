@@ -56,10 +56,10 @@ public sealed class SlotMonitorActorTests(PostgresDatabaseFixture database) : Ac
         Assert.DoesNotContain($"database=\"{_name}\"", exporter.Render(), StringComparison.Ordinal);
 
         await database.ExecuteAsync($"SELECT pg_create_logical_replication_slot('{WalNames.Slot(_name)}', 'pgoutput')");
-        var small = await AwaitStatusAsync(monitor, s => s is { Exists: true, RetainedBytes: not null });
-        Assert.Equal(WalNames.Slot(_name), small.Slot);
-        Assert.True(small.RetainedBytes < 1_000_000, $"retained {small.RetainedBytes} right after the slot was created");
-        Assert.Null(small.Warning);
+        // WAL is the server's: other test classes writing on the shared server make the figure grow too, so only our
+        // own 3 MB below is certain to pass the threshold.
+        var created = await AwaitStatusAsync(monitor, s => s is { Exists: true, RetainedBytes: >= 0 });
+        Assert.Equal(WalNames.Slot(_name), created.Slot);
 
         // About 3 MB of WAL that the slot keeps: nobody confirms it.
         await database.ExecuteAsync("INSERT INTO filler (v) SELECT repeat(md5(g::text), 30) FROM generate_series(1, 3000) g");

@@ -142,6 +142,33 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
     }
 
     [Fact]
+    public async Task A_terminated_replication_connection_reconnects_and_resumes_from_the_slot_while_writes_go_on()
+    {
+        await database.ExecuteAsync("CREATE TABLE term (id int PRIMARY KEY, v int)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE term (id int PRIMARY KEY, v int)");
+        await using var engine = Start(SyncDriver.Define("term", $"{_src}:public.term", "tgt:public.term"));
+        await EngineHarness.WaitForStateAsync(engine, "term", SyncStates.Idle);
+        for (var round = 1; round <= 3; round++)
+        {
+            await database.ExecuteAsync($"INSERT INTO term SELECT g, {round} FROM generate_series({round * 1000}, {round * 1000 + 999}) g");
+            await using (var kill = database.DataSource.CreateCommand(
+                "SELECT count(pg_terminate_backend(active_pid)) FROM pg_replication_slots WHERE slot_name = $1 AND active"))
+            {
+                kill.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WalNames.Slot(_src) });
+                await kill.ExecuteScalarAsync();
+            }
+
+            await database.ExecuteAsync($"UPDATE term SET v = v + 10 WHERE id % 3 = 0; DELETE FROM term WHERE id % 11 = {round}");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "term", _target, "term", "id"));
+        }
+
+        var listener = (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Listeners.Single(l => l.Database == _src);
+        Assert.True(listener.Reconnects >= 1, $"{listener.Reconnects} reconnects");
+        await Eventually.AssertAsync(async () => Assert.True(
+            (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Listeners.Single(l => l.Database == _src).Connected));
+    }
+
+    [Fact]
     public async Task A_large_transaction_is_applied_in_chunks_and_confirmed_after_its_last()
     {
         await database.ExecuteAsync("CREATE TABLE bulk (id int PRIMARY KEY, v text)");
@@ -249,6 +276,68 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
 
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'sw'::regclass AND NOT tgisinternal"));
         Assert.False(await ScalarAsync<bool>("SELECT to_regclass('actorsync.delta_sw') IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Switching_from_wal_back_to_triggers_drains_the_slot_into_the_target_and_drops_slot_and_publication()
+    {
+        await database.ExecuteAsync("CREATE TABLE back (id int PRIMARY KEY, v text); INSERT INTO back SELECT g, 'start' FROM generate_series(1, 200) g");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE back (id int PRIMARY KEY, v text)");
+        var sync = SyncDriver.Define("back", $"{_src}:public.back", "tgt:public.back");
+        var databases = new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString };
+        await using (var engine = Start(sync))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "back", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE back SET v = 'wal' WHERE id <= 20");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id"));
+        }
+
+        // Made while nothing runs: in the slot only.
+        await database.ExecuteAsync("UPDATE back SET v = 'stopped' WHERE id BETWEEN 21 AND 40; DELETE FROM back WHERE id = 199; INSERT INTO back VALUES (500, 'new')");
+
+        // What `run` does before it starts the engine of a database that captures with triggers again.
+        var plan = (await SyncDriver.PlanAsync(sync, database.DataSource, _target)).Plan!;
+        var options = databases.ToDictionary(d => d.Key, d => new DatabaseOptions { ConnectionString = d.Value });
+        Assert.Equal([_src], await WalDrain.RunAsync(options, [plan], default));
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id");
+        Assert.Null(await ConfirmedAsync());
+        Assert.Empty(await PublishedTablesAsync());
+        Assert.Empty(await WalDrain.RunAsync(options, [plan], default));
+
+        await using (var engine = EngineHarness.Start(databases, [sync]))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "back", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE back SET v = 'trigger' WHERE id BETWEEN 41 AND 60");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id"));
+        }
+    }
+
+    [Fact]
+    public async Task Uninstall_drops_the_slot_and_the_publication_and_check_dry_run_prints_them()
+    {
+        await database.ExecuteAsync("CREATE TABLE un (id int PRIMARY KEY, v text)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE un (id int PRIMARY KEY, v text)");
+        await using (var engine = Start(SyncDriver.Define("un", $"{_src}:public.un", "tgt:public.un")))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "un", SyncStates.Idle);
+        }
+
+        Assert.NotNull(await ConfirmedAsync());
+        using var config = ConfigFile.Write(
+            new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString },
+            [$"{{ name = un, source = \"{_src}:public.un\", target = \"tgt:public.un\" }}"],
+            $"databases {{ {_src} {{ capture-mode = wal }} }}");
+        var (checkExit, dryRun) = await CliRun.InvokeAsync("check", "--config", config.Path, "--dry-run");
+        Assert.True(checkExit == 0, dryRun);
+        Assert.Contains($"CREATE PUBLICATION \"{WalNames.Publication(_src)}\" FOR TABLE \"public\".\"un\";", dryRun, StringComparison.Ordinal);
+        Assert.Contains($"pg_catalog.pg_create_logical_replication_slot(E'{WalNames.Slot(_src)}', 'pgoutput')", dryRun, StringComparison.Ordinal);
+        Assert.DoesNotContain("CREATE TRIGGER", dryRun, StringComparison.Ordinal);
+
+        var (exitCode, output) = await CliRun.InvokeAsync("uninstall", "--config", config.Path);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"dropped replication slot and publication {WalNames.Slot(_src)}", output, StringComparison.Ordinal);
+        Assert.Null(await ConfirmedAsync());
+        Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM pg_publication WHERE pubname = '{WalNames.Publication(_src)}'"));
     }
 
     private SyncEngine Start(params SyncDefinition[] syncs) => EngineHarness.Start(
