@@ -16,6 +16,9 @@ public sealed record EngineSettings
     /// <summary>How often a running sync looks for columns added to or dropped from its source.</summary>
     public TimeSpan SchemaCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often a WAL source database's replication slot is read for the WAL it retains (issue #20).</summary>
+    public TimeSpan SlotMonitorInterval { get; init; } = SlotMonitorActor.DefaultInterval;
+
     /// <summary>Keep-alive interval of the listener's connections.</summary>
     public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -58,12 +58,16 @@ public sealed class SyncEngine : IAsyncDisposable
         var syncs = actors.Replicators.Values.Select(r => AskOrDefault<SyncStatus>(r, SyncStatusRequested.Instance, timeout, cancellationToken)).ToArray();
         var listeners = actors.Listeners.Values.Select(l => AskOrDefault<ListenerStatus>(l, ListenerStatusRequested.Instance, timeout, cancellationToken)).ToArray();
         var pools = AskOrDefault<PoolStatus[]>(actors.Pools, PoolStatusRequested.Instance, timeout, cancellationToken);
-        await Task.WhenAll(syncs.Cast<Task>().Concat(listeners).Append(pools));
+        var slots = actors.Slots.Values.Select(s => AskOrDefault<SlotStatus>(s, SlotStatusRequested.Instance, timeout, cancellationToken)).ToArray();
+        await Task.WhenAll(syncs.Cast<Task>().Concat(listeners).Concat(slots).Append(pools));
         return new EngineStatus(
             syncs.Select(t => t.Result).OfType<SyncStatus>().OrderBy(s => s.Name, StringComparer.Ordinal).ToArray(),
             listeners.Select(t => t.Result).OfType<ListenerStatus>().ToArray(),
             pools.Result ?? [],
-            Version);
+            Version)
+        {
+            Slots = slots.Select(t => t.Result).OfType<SlotStatus>().OrderBy(s => s.Database, StringComparer.Ordinal).ToArray(),
+        };
     }
 
     /// <summary>Sends pause, resume or resync to one sync; null when there is no such sync.</summary>
@@ -109,4 +113,8 @@ public sealed class SyncEngine : IAsyncDisposable
 }
 
 /// <summary>Everything <c>GET /status</c> reports.</summary>
-public sealed record EngineStatus(IReadOnlyList<SyncStatus> Syncs, IReadOnlyList<ListenerStatus> Listeners, IReadOnlyList<PoolStatus> Pools, string Version);
+public sealed record EngineStatus(IReadOnlyList<SyncStatus> Syncs, IReadOnlyList<ListenerStatus> Listeners, IReadOnlyList<PoolStatus> Pools, string Version)
+{
+    /// <summary>The replication slots of the WAL source databases (issue #20), as their monitors last read them.</summary>
+    public IReadOnlyList<SlotStatus> Slots { get; init; } = [];
+}

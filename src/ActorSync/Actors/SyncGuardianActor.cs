@@ -18,13 +18,14 @@ public sealed class SyncGuardianActor : ReceiveActor
     private readonly ILogger _logger;
     private readonly Dictionary<string, IActorRef> _listeners = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _replicators = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _slots = new(StringComparer.Ordinal);
     private IActorRef _pools = ActorRefs.Nobody;
 
     public SyncGuardianActor(EngineState state)
     {
         _state = state;
         _logger = state.LoggerFactory.CreateLogger<SyncGuardianActor>();
-        Receive<EngineActorsRequested>(_ => Sender.Tell(new EngineActors(_pools, _listeners, _replicators)));
+        Receive<EngineActorsRequested>(_ => Sender.Tell(new EngineActors(_pools, _listeners, _replicators) { Slots = _slots }));
     }
 
     protected override void PreStart()
@@ -56,9 +57,10 @@ public sealed class SyncGuardianActor : ReceiveActor
         {
             var connectionString = options.Databases[database].ConnectionString;
             var health = _state.ListenerHealth(database);
-            _listeners[database] = Context.ActorOf(
-                Props.Create(() => new ListenerActor(database, connectionString, directory, health, settings.Backoff, settings.KeepAlive, loggerFactory, metrics)),
-                "listener-" + Uri.EscapeDataString(database));
+            var props = options.Databases[database].CaptureMode == DatabaseCaptureMode.Wal
+                ? WalListenerProps(database, connectionString, directory, health)
+                : Props.Create(() => new ListenerActor(database, connectionString, directory, health, settings.Backoff, settings.KeepAlive, loggerFactory, metrics));
+            _listeners[database] = Context.ActorOf(props, "listener-" + Uri.EscapeDataString(database));
         }
 
         // Consistent groups (issue #19): formed when the first replicator asks, one applier per group.
@@ -73,7 +75,25 @@ public sealed class SyncGuardianActor : ReceiveActor
                 "sync-" + sync.SqlName);
         }
 
+        // WAL capture (issue #20): a monitor of the WAL each source database's replication slot retains.
+        foreach (var database in _listeners.Keys.Where(d => options.Databases[d].CaptureMode == DatabaseCaptureMode.Wal))
+        {
+            var warning = options.Databases[database].SlotRetentionWarning;
+            _slots[database] = Context.ActorOf(
+                Props.Create(() => new SlotMonitorActor(database, warning, leaser, metrics, loggerFactory, settings.SlotMonitorInterval)),
+                "slot-" + Uri.EscapeDataString(database));
+        }
+
         directory.Publish(_state.Syncs.Select(s => (s.SqlName, s.Source.Database, _replicators[s.Name])));
+    }
+
+    /// <summary>The listener of a WAL source database: it owns the replication connection (issue #20).</summary>
+    private Props WalListenerProps(string database, string connectionString, SyncDirectory directory, ListenerHealth health)
+    {
+        var syncs = _state.Syncs.Where(s => s.Source.Database == database).ToArray();
+        var backlogs = syncs.ToDictionary(s => s.SqlName, s => _state.SyncHealth(s.Name).WalBacklog, StringComparer.Ordinal);
+        var (backoff, loggerFactory, metrics) = (_state.Settings.Backoff, _state.LoggerFactory, _state.Metrics);
+        return Props.Create(() => new WalListenerActor(database, connectionString, syncs, backlogs, directory, health, backoff, loggerFactory, metrics));
     }
 
     // Unlimited restarts; the failed child waits out its own backoff. Akka's own failure logging is off: it would
@@ -94,7 +114,11 @@ public sealed record EngineActorsRequested
 }
 
 /// <summary>The guardian's children: the pool supervisor, listeners by source database, replicators by sync.</summary>
-public sealed record EngineActors(IActorRef Pools, IReadOnlyDictionary<string, IActorRef> Listeners, IReadOnlyDictionary<string, IActorRef> Replicators);
+public sealed record EngineActors(IActorRef Pools, IReadOnlyDictionary<string, IActorRef> Listeners, IReadOnlyDictionary<string, IActorRef> Replicators)
+{
+    /// <summary>The slot monitors by WAL source database (issue #20); none for trigger capture.</summary>
+    public IReadOnlyDictionary<string, IActorRef> Slots { get; init; } = new Dictionary<string, IActorRef>();
+}
 
 /// <summary>
 /// What the engine knows beyond any one actor's life: the configuration, and each listener's and sync's health, so

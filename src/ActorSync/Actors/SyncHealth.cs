@@ -29,6 +29,9 @@ public sealed class SyncHealth
     /// <summary>The sync's keys in <c>actorsync.dead_letters</c>, as last counted (issue #19).</summary>
     public long DeadLetters { get; set; }
 
+    /// <summary>WAL capture: keys taken from the stream and not applied yet (issue #20).</summary>
+    public Listening.WalBacklog WalBacklog { get; } = new();
+
     public void RecordBatch(BatchResult result)
     {
         RowsApplied += result.Upserted + result.Deleted;

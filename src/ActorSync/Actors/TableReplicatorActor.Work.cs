@@ -39,8 +39,11 @@ public sealed partial class TableReplicatorActor
             plan.Grouped = group?.Group is not null;
         }
 
-        await CaptureInstaller.InstallCaptureAsync(sourceConnection, plan, _sync.CaptureMode, cancellationToken);
-        LogMessages.CaptureInstalled(_logger, _sync.Name, _sync.Source.ToString(), _sync.CaptureMode.ToString().ToLowerInvariant());
+        if (!IsWal)
+        {
+            await CaptureInstaller.InstallCaptureAsync(sourceConnection, plan, _sync.CaptureMode, cancellationToken);
+            LogMessages.CaptureInstalled(_logger, _sync.Name, _sync.Source.ToString(), _sync.CaptureMode.ToString().ToLowerInvariant());
+        }
 
         var needsSnapshot = copyAgain || _health.ResyncRequested || state is null || state.SnapshotStatus != SnapshotStatus.Done;
         if (!needsSnapshot && (state!.SourceColumns is null || state.ConfigFingerprint != plan.Fingerprint) && !copyAgain &&
@@ -52,6 +55,12 @@ public sealed partial class TableReplicatorActor
         else if (!needsSnapshot && state!.ConfigFingerprint != plan.Fingerprint)
         {
             needsSnapshot = true; // the configuration changed (key, columns, where, tables): copy again
+        }
+
+        if (IsWal)
+        {
+            // The slot exists before any copy takes its snapshot (issue #20).
+            await PrepareWalCaptureAsync(sourceConnection, plan, needsSnapshot, cancellationToken);
         }
 
         var deadLetters = await DeadLetterStore.CountAsync(target.Connection, null, _sync.SqlName, cancellationToken);
@@ -213,6 +222,14 @@ public sealed partial class TableReplicatorActor
 
     private void RefreshPending()
     {
+        if (IsWal)
+        {
+            // No delta to count: what waits is the backlog (the keys in flight are applied by now or soon).
+            _pending = (Backlog.Count, Backlog.OldestCommit);
+            RecordPending();
+            return;
+        }
+
         if (_plan is not { } plan || _refreshingPending || _state is SyncStates.Idle)
         {
             return;

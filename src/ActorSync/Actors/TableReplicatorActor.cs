@@ -131,6 +131,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         Receive<DeadLettersDone>(OnDeadLettersDone);
         Receive<SyncStatusRequested>(_ => Sender.Tell(Report()));
         ReceiveGroupMessages();
+        ReceiveWal();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -146,6 +147,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
     protected override void PreRestart(Exception reason, object? message)
     {
+        ReturnWalInFlight();
         _health.History.RecordFailure(reason);
         _health.Lag.Failed();
         _metrics.Restarted(_sync.Name);
@@ -243,6 +245,12 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
     /// <summary>Applies the next batch now, or right after the one running (wake-ups are coalesced).</summary>
     private void RequestDrain()
     {
+        if (IsWal)
+        {
+            ContinueWal();
+            return;
+        }
+
         if (_busy)
         {
             _wakeRequested = true;

@@ -7,6 +7,12 @@ namespace ActorSync.Admin;
 public sealed record StatusResponse(IReadOnlyList<SyncResponse> Syncs, ListenerResponse Listener, IReadOnlyList<PoolResponse> Pools, string Version)
 {
     /// <summary>
+    /// <c>slots</c>: one per source database with <c>capture-mode = wal</c> (issue #20), empty without WAL capture. Null
+    /// only when read from a service that predates it.
+    /// </summary>
+    public IReadOnlyList<SlotResponse>? Slots { get; init; } = [];
+
+    /// <summary>
     /// The answer for what the actors reported. <paramref name="sourceDatabases"/> are the databases that must have a
     /// listener: one that did not answer in time counts as not connected rather than being left out of the verdict.
     /// </summary>
@@ -14,7 +20,10 @@ public sealed record StatusResponse(IReadOnlyList<SyncResponse> Syncs, ListenerR
         status.Syncs.Select(SyncResponse.From).ToArray(),
         ListenerResponse.From(status.Listeners, sourceDatabases),
         status.Pools.Select(p => new PoolResponse(p.Database, p.Role, p.Leased, p.Max)).ToArray(),
-        status.Version);
+        status.Version)
+    {
+        Slots = status.Slots.Select(SlotResponse.From).ToArray(),
+    };
 }
 
 /// <summary>
@@ -72,6 +81,22 @@ public sealed record ListenerResponse(bool Connected, DateTimeOffset? LastNotifi
         sourceDatabases.All(database => listeners.Any(l => l.Database == database && l.Connected)) && listeners.All(l => l.Connected),
         listeners.Max(l => l.LastNotificationAt),
         listeners.Sum(l => l.Reconnects));
+}
+
+/// <summary>
+/// A WAL source database's replication slot in <c>GET /status</c> (issue #20): <see cref="SlotRetainedBytes"/> is
+/// <c>pg_current_wal_lsn() - restart_lsn</c> as last read (every 5 s), null before the first reading, while the slot does
+/// not exist yet, or once the server invalidated it; <see cref="Warning"/> is set past <c>slot-retention-warning</c>
+/// (<see cref="SlotRetentionWarningBytes"/>) and when the slot lost WAL. <see cref="WalStatus"/> is the server's
+/// <c>wal_status</c>; <see cref="LastError"/> why the last reading failed.
+/// </summary>
+public sealed record SlotResponse(
+    string Database, string Slot, bool Exists, long? SlotRetainedBytes, long SlotRetentionWarningBytes, string? WalStatus, DateTimeOffset? MeasuredAt,
+    string? Warning, string? LastError)
+{
+    public static SlotResponse From(SlotStatus status) => new(
+        status.Database, status.Slot, status.Exists, status.RetainedBytes, status.WarningBytes, status.WalStatus, status.MeasuredAt, status.Warning,
+        status.LastError is { } error ? SecretMasker.MaskText(error) : null);
 }
 
 /// <summary>One connection pool: a database in a read or write role, its leases out and its bound.</summary>

@@ -66,6 +66,15 @@ public sealed class ReadinessHealthCheck(AdminEngine engine) : IHealthCheck
             }
         }
 
+        foreach (var slot in status.Slots)
+        {
+            if (slot.Warning is { } warning)
+            {
+                // Said, but not counted against readiness (issue #20): the slot retains WAL, the syncs still run.
+                notes.Add(warning);
+            }
+        }
+
         return notReady.Count > 0 ? Result(HealthStatus.Unhealthy, [.. notReady, .. degraded, .. notes])
             : degraded.Count > 0 ? Result(HealthStatus.Degraded, [.. degraded, .. notes])
             : Result(HealthStatus.Healthy, notes);

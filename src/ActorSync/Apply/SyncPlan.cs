@@ -54,7 +54,8 @@ public sealed partial class SyncPlan
 
     public string TargetTable => Sync.Target.QuotedName;
 
-    public string DeltaTable => Identifier.Quote("actorsync", "delta_" + Sync.SqlName);
+    /// <summary>The delta table: <c>actorsync.delta_&lt;sync&gt;</c>, or with WAL capture the session's table of decoded keys (<see cref="ForWal"/>).</summary>
+    public string DeltaTable => _deltaTable ?? Identifier.Quote("actorsync", "delta_" + Sync.SqlName);
 
     public string StageTable => Identifier.Quote("actorsync", "stage_" + Sync.SqlName);
 

@@ -32,6 +32,11 @@ public static class CheckCommand
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var result = await InspectAsync(configuration, cancellationToken);
+            foreach (var warning in result.Warnings)
+            {
+                await error.WriteLineAsync($"warning: {warning}".AsMemory(), cancellationToken);
+            }
+
             if (result.Problems.Count > 0)
             {
                 foreach (var problem in result.Problems)
@@ -55,6 +60,12 @@ public static class CheckCommand
     {
         /// <summary>The consistent groups formed (issue #19), with their warnings.</summary>
         public GroupLayout Groups { get; init; } = GroupLayout.None;
+
+        /// <summary>What does not stop a run but deserves attention (an unlimited <c>max_slot_wal_keep_size</c>).</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = [];
+
+        /// <summary>WAL capture: the replica identity statement <c>run</c> executes per sync that opted in (<c>replica-identity</c>).</summary>
+        public IReadOnlyDictionary<string, string> ReplicaIdentityStatements { get; init; } = new Dictionary<string, string>();
     }
 
     /// <summary>One planned sync and what its first run will do.</summary>
@@ -67,6 +78,7 @@ public static class CheckCommand
         var connections = new Dictionary<string, NpgsqlConnection>(StringComparer.Ordinal);
         var planned = new List<PlannedSync>();
         var groups = GroupLayout.None;
+        WalPreflight.Result? wal = null;
         try
         {
             var enabled = configuration.Syncs.Where(s => s.Enabled).ToArray();
@@ -108,6 +120,11 @@ public static class CheckCommand
                 groups = await GroupPlanner.LayoutAsync(enabled, (name, _) => Task.FromResult(connections[name]), cancellationToken, dispose: false);
                 problems.AddRange(groups.Problems);
             }
+
+            // WAL capture's needs, before anything is installed (issue #20): wal_level, privileges, slots, replica identity.
+            wal = await WalPreflight.CheckAsync(
+                configuration.Options, planned.Select(p => p.Plan).ToArray(), connections, enabled.Select(s => s.Source.Database), cancellationToken);
+            problems.AddRange(wal.Problems);
         }
         finally
         {
@@ -117,7 +134,12 @@ public static class CheckCommand
             }
         }
 
-        return new CheckResult(planned, problems) { Groups = groups };
+        return new CheckResult(planned, problems)
+        {
+            Groups = groups,
+            Warnings = wal?.Warnings ?? [],
+            ReplicaIdentityStatements = wal?.ReplicaIdentityStatements ?? new Dictionary<string, string>(),
+        };
     }
 
     private static async Task<string> SnapshotStateAsync(SyncPlan plan, NpgsqlConnection target, CancellationToken cancellationToken)
@@ -179,6 +201,26 @@ public static class CheckCommand
         var text = new System.Text.StringBuilder("-- ActorSync: the SQL `actorsync run` would install (nothing was changed).\n");
         foreach (var database in result.Syncs.Select(s => s.Plan.Sync.Source.Database).Distinct(StringComparer.Ordinal))
         {
+            var syncs = result.Syncs.Where(s => s.Plan.Sync.Source.Database == database).Select(s => s.Plan.Sync).ToArray();
+            if (syncs.All(s => s.CaptureMode == CaptureMode.Wal))
+            {
+                // WAL capture: one publication and one slot for the whole database, nothing per sync (issue #20).
+                text.Append("\n-- ==== database ").Append(database).Append(": WAL capture ====\n");
+                foreach (var sync in syncs.Where(s => result.ReplicaIdentityStatements.ContainsKey(s.Name)))
+                {
+                    // Run first, as the sync's replica-identity opts in: the WAL must carry the key before it is published.
+                    text.Append("-- sync ").Append(sync.Name).Append(": replica-identity = ").Append(sync.ReplicaIdentity.ToString()!.ToLowerInvariant()).Append('\n')
+                        .Append(result.ReplicaIdentityStatements[sync.Name]).Append('\n');
+                }
+
+                foreach (var statement in WalInstaller.Statements(database, syncs.Select(s => s.Source)))
+                {
+                    text.Append(statement).Append('\n');
+                }
+
+                continue;
+            }
+
             text.Append("\n-- ==== database ").Append(database).Append(": capture ====\n").Append(CaptureScript.Schema).Append('\n');
             foreach (var (plan, _) in result.Syncs.Where(s => s.Plan.Sync.Source.Database == database))
             {

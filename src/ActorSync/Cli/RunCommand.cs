@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ActorSync.Capture;
 using ActorSync.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +28,13 @@ public static class RunCommand
             // reaches its first batch or copy about a fifth of a second sooner.
             var building = Task.Run(() => ActorSyncHost.Build(configuration), cancellationToken);
             var check = await CheckCommand.InspectAsync(configuration, cancellationToken);
-            if (check.Problems.Count > 0)
+            foreach (var warning in check.Warnings)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"warning: {warning}".AsMemory(), cancellationToken);
+            }
+
+            var problems = check.Problems.Count > 0 ? check.Problems : await WalInstaller.LevelProblemsAsync(configuration, cancellationToken);
+            if (problems.Count > 0)
             {
                 try
                 {
@@ -39,7 +46,7 @@ public static class RunCommand
                 }
 
                 var error = parseResult.InvocationConfiguration.Error;
-                foreach (var problem in check.Problems)
+                foreach (var problem in problems)
                 {
                     await error.WriteLineAsync(problem.AsMemory(), cancellationToken);
                 }
@@ -47,6 +54,20 @@ public static class RunCommand
                 await error.WriteLineAsync("Not started: nothing was installed or changed.".AsMemory(), cancellationToken);
                 return ExitCodes.BadInput;
             }
+
+            // WAL capture (issue #20): the replica identities the syncs opted into, before anything else is installed.
+            if (check.ReplicaIdentityStatements.Count > 0
+                && await WalPreflight.ApplyReplicaIdentitiesAsync(
+                    configuration, check.ReplicaIdentityStatements,
+                    line => parseResult.InvocationConfiguration.Output.WriteLineAsync(line.AsMemory(), cancellationToken), cancellationToken) is { } failed)
+            {
+                (await building).Dispose();
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"{failed}\nNot started.".AsMemory(), cancellationToken);
+                return ExitCodes.Failure;
+            }
+
+            // A database switched back from capture-mode = wal to triggers: its leftover slot is drained, then dropped (issue #20).
+            await WalDrain.RunAsync(configuration.Options.Databases, check.Syncs.Select(s => s.Plan).ToArray(), cancellationToken);
 
             using var host = await building;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ActorSync.Actors;
 using ActorSync.Admin;
+using ActorSync.Capture;
 
 namespace ActorSync.Cli;
 
@@ -118,7 +119,19 @@ public static class StatusCommand
             .Append("listener: ").Append(listener.Connected ? "connected" : "NOT CONNECTED")
             .Append(", last notification ").Append(lastNotification)
             .Append(", ").Append(listener.Reconnects.ToString(CultureInfo.InvariantCulture)).Append(" reconnect(s)\n")
-            .Append("pools:    ").Append(string.Join(", ", pools)).Append('\n')
+            .Append("pools:    ").Append(string.Join(", ", pools)).Append('\n');
+        foreach (var slot in status.Slots ?? [])
+        {
+            text.Append("slot:     ").Append(slot.Slot).Append(" on ").Append(slot.Database).Append(", retains ")
+                .Append(
+                    slot.SlotRetainedBytes is { } bytes ? SlotMonitor.Describe(bytes)
+                    : slot.MeasuredAt is null ? "? (not read yet)"
+                    : slot.Exists ? $"? (wal_status {slot.WalStatus})"
+                    : "nothing (the slot is not created yet)")
+                .Append(slot.Warning is { } warning ? $"\n          WARNING: {warning}" : "").Append('\n');
+        }
+
+        text
             .Append("version:  ").Append(status.Version);
         return text.ToString();
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ActorSync.Capture;
+using ActorSync.Configuration;
 using ActorSync.Postgres;
 using Npgsql;
 
@@ -33,6 +34,13 @@ public static class UninstallCommand
                 await output.WriteLineAsync(
                     ("-- Run in each configured database (" + string.Join(", ", configuration.Options.Databases.Keys) + "):\n" + CaptureScript.Uninstall)
                     .AsMemory(), cancellationToken);
+                foreach (var (name, _) in configuration.Options.Databases.Where(d => d.Value.CaptureMode == DatabaseCaptureMode.Wal))
+                {
+                    await output.WriteLineAsync(
+                        ($"-- WAL capture of database '{name}': its slot and publication.\n" + string.Join("\n", WalInstaller.UninstallStatements(name))).AsMemory(),
+                        cancellationToken);
+                }
+
                 return ExitCodes.Ok;
             }
 
@@ -53,9 +61,13 @@ public static class UninstallCommand
                     {
                         await using var installed = new NpgsqlCommand("SELECT to_regnamespace('actorsync') IS NOT NULL", connection);
                         var present = (bool)(await installed.ExecuteScalarAsync(cancellationToken))!;
+                        // The slot and publication of WAL capture go too, whatever the database's capture mode is now: a slot
+                        // left behind (a database switched back to triggers) would retain WAL without limit. First: a slot in
+                        // use by a running ActorSync refuses to go, and then nothing else is removed either.
+                        var wal = await WalInstaller.UninstallAsync(connection, name, cancellationToken);
                         await CaptureInstaller.UninstallAsync(connection, cancellationToken);
                         await output.WriteLineAsync(
-                            $"database '{name}': {(present ? "removed ActorSync's triggers, tables, functions and schema" : "nothing installed")}".AsMemory(),
+                            $"database '{name}': {(present ? "removed ActorSync's triggers, tables, functions and schema" : wal ? "" : "nothing installed")}{(wal ? (present ? "; " : "") + $"dropped replication slot and publication {WalNames.Slot(name)}" : "")}".AsMemory(),
                             cancellationToken);
                     }
                     catch (PostgresException refused)

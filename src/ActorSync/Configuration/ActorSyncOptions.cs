@@ -215,4 +215,10 @@ public sealed class SyncOptions
     /// per batch (issue #19); they must share their source database and their target database.
     /// </summary>
     public string? Group { get; set; }
+
+    /// <summary>
+    /// <c>replica-identity</c>: <c>full</c> or <c>index</c>, the opt-in that lets <c>run</c> set the source table's replica
+    /// identity when WAL capture needs one (see <see cref="Configuration.ReplicaIdentity"/>); unset, it is never changed.
+    /// </summary>
+    public ReplicaIdentity? ReplicaIdentity { get; set; }
 }

@@ -24,7 +24,7 @@ internal static class ActorSyncOptionsBinder
     [
         "name", "source", "target", "columns", "key", "where", "create-target", "enabled",
         "batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change",
-        "capture-mode", "on-apply-error", "group",
+        "capture-mode", "on-apply-error", "group", "replica-identity",
     ];
 
     public static ActorSyncOptions Bind(ConfigurationContext context)
@@ -124,6 +124,7 @@ internal static class ActorSyncOptionsBinder
             CaptureMode = sync.CaptureMode("capture-mode"),
             OnApplyError = sync.ApplyError("on-apply-error"),
             Group = sync.String("group"),
+            ReplicaIdentity = sync.ReplicaIdentity("replica-identity"),
         };
     }
 
@@ -251,6 +252,13 @@ internal static class ActorSyncOptionsBinder
                 _ => (CaptureMode?)null,
             });
         }
+
+        public ReplicaIdentity? ReplicaIdentity(string key) => Parse(key, "full or index", text => text switch
+        {
+            "full" => Configuration.ReplicaIdentity.Full,
+            "index" => Configuration.ReplicaIdentity.Index,
+            _ => (ReplicaIdentity?)null,
+        });
 
         public DatabaseCaptureMode? DatabaseCapture(string key) => Parse(
             key,

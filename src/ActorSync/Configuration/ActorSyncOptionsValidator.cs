@@ -181,6 +181,15 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
                 $"{key}:capture-mode",
                 $"sync '{sync.Name}' sets capture-mode = {mode.ToString().ToLowerInvariant()}, but its source database '{source.Database}' captures from the WAL (databases.{source.Database}.capture-mode = wal): remove the sync's capture-mode, or capture that database with triggers");
         }
+
+        if (source is not null && sync.ReplicaIdentity is { } identity
+            && (!options.Databases.TryGetValue(source.Database, out var walDatabase) || walDatabase.CaptureMode != DatabaseCaptureMode.Wal))
+        {
+            context.Add(
+                $"{key}:replica-identity",
+                $"sync '{sync.Name}' sets replica-identity = {identity.ToString().ToLowerInvariant()}, which only WAL capture uses, but its source database '{source.Database}' captures with triggers: remove it, or set databases.{source.Database}.capture-mode = wal");
+        }
+
         if (source is not null && source == target)
         {
             context.Add($"{key}:target", $"the target is the source table itself ({source})");

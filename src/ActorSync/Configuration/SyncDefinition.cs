@@ -42,6 +42,12 @@ public sealed record SyncDefinition(
     /// <summary>The group named by <c>group</c>, or null (a sync may still join a group through a foreign key).</summary>
     public string? Group { get; init; }
 
+    /// <summary>
+    /// <c>replica-identity</c>: with WAL capture, the replica identity <c>run</c> may set on the source table when the
+    /// table's own cannot identify the sync's key in the WAL; null: never change it (see <see cref="Capture.WalPreflight"/>).
+    /// </summary>
+    public ReplicaIdentity? ReplicaIdentity { get; init; }
+
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -69,6 +75,8 @@ public sealed record SyncDefinition(
         SnapshotIndexes = sync.SnapshotIndexes ?? defaults.SnapshotIndexes,
         OnApplyError = sync.OnApplyError ?? defaults.OnApplyError,
         Group = string.IsNullOrWhiteSpace(sync.Group) ? null : sync.Group.Trim(),
+
+        ReplicaIdentity = sync.ReplicaIdentity,
     };
 
     private static bool IsWal(SyncOptions sync, IReadOnlyDictionary<string, DatabaseOptions>? databases) =>

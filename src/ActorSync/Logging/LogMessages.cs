@@ -78,6 +78,15 @@ public static partial class LogMessages
     [LoggerMessage(4002, LogLevel.Warning, "Listener on {Database}: connection lost ({Error}); reconnecting in {Delay}")]
     public static partial void ListenerLost(ILogger logger, string database, string error, TimeSpan delay);
 
+    [LoggerMessage(4100, LogLevel.Warning, "Replication slot {Slot} on {Database} retains {Retained} of WAL, more than slot-retention-warning ({Threshold}): the server keeps it until ActorSync confirms it")]
+    public static partial void SlotRetentionHigh(ILogger logger, string database, string slot, string retained, string threshold);
+
+    [LoggerMessage(4101, LogLevel.Information, "Replication slot {Slot} on {Database} retains {Retained} of WAL again, below slot-retention-warning")]
+    public static partial void SlotRetentionNormal(ILogger logger, string database, string slot, string retained);
+
+    [LoggerMessage(4102, LogLevel.Warning, "Replication slot {Slot} on {Database}: could not read its retained WAL ({Error}); trying again")]
+    public static partial void SlotReadFailed(ILogger logger, string database, string slot, string error);
+
     [LoggerMessage(5000, LogLevel.Warning, "Pool {Database}/{Role}: a connection broke, rebuilding the data source")]
     public static partial void RebuildingDataSource(ILogger logger, string database, string role);
 

@@ -27,6 +27,7 @@ public sealed class ActorSyncMetrics : IDisposable
     private readonly Gauge<long> _poolLeased;
     private readonly Gauge<long> _poolMax;
     private readonly Gauge<long> _deadLetters;
+    private readonly ConcurrentDictionary<string, long> _slotRetained = new(StringComparer.Ordinal);
 
     public ActorSyncMetrics(IMeterFactory? meterFactory = null)
     {
@@ -48,6 +49,12 @@ public sealed class ActorSyncMetrics : IDisposable
         _poolLeased = _meter.CreateGauge<long>("actorsync_pool_leased", "{connections}", "Leases out of a pool.");
         _poolMax = _meter.CreateGauge<long>("actorsync_pool_max", "{connections}", "Leases a pool lends at most.");
         _deadLetters = _meter.CreateGauge<long>("actorsync_dead_letters", "{keys}", "Keys the target refused, held in actorsync.dead_letters.");
+        // Observed when scraped, from the last reading of each WAL source database's slot monitor (issue #20).
+        _meter.CreateObservableGauge(
+            "actorsync_slot_retained_bytes",
+            () => _slotRetained.Select(s => new Measurement<long>(s.Value, new KeyValuePair<string, object?>("database", s.Key))),
+            "By",
+            "WAL the database's replication slot retains on the server: pg_current_wal_lsn() - restart_lsn.");
     }
 
     /// <summary>
@@ -84,6 +91,19 @@ public sealed class ActorSyncMetrics : IDisposable
     public void TrackLag(string sync, LagClock lag) => _lags[sync] = lag;
 
     public void DeadLetters(string sync, long keys) => _deadLetters.Record(keys, new KeyValuePair<string, object?>("sync", sync));
+
+    /// <summary>The WAL <paramref name="database"/>'s slot retains; null when unknown (no slot, or lost): no series.</summary>
+    public void SlotRetained(string database, long? bytes)
+    {
+        if (bytes is { } known)
+        {
+            _slotRetained[database] = known;
+        }
+        else
+        {
+            _slotRetained.TryRemove(database, out _);
+        }
+    }
 
     public void Restarted(string sync) => _restarts.Add(1, new KeyValuePair<string, object?>("sync", sync));
 

@@ -105,8 +105,10 @@ public static class SnapshotRunner
         {
             // Every change committed by now is in every range's copy (each range reads the table later), so the delta
             // rows recorded so far are superseded: without this a resync would copy the table and then apply them all.
-            await using (var superseded = new NpgsqlCommand($"DELETE FROM {plan.DeltaTable}", source.Connection))
+            // WAL capture has no delta: keys that arrive during the copy wait in the sync's backlog (issue #20).
+            if (sync.CaptureMode != Capture.CaptureMode.Wal)
             {
+                await using var superseded = new NpgsqlCommand($"DELETE FROM {plan.DeltaTable}", source.Connection);
                 await superseded.ExecuteNonQueryAsync(cancellationToken);
             }
 

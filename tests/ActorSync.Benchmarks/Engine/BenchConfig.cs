@@ -21,10 +21,10 @@ public sealed class BenchConfig : IAsyncDisposable
         File.WriteAllText(path, $$"""
             actorsync {
               databases {
-                src { connection-string = "{{Cs(servers.SourceDb)}}", max-connections = 8 }
+                src { connection-string = "{{Cs(servers.SourceDb)}}", max-connections = 8{{(options.Capture == Capture.CaptureMode.Wal ? ", capture-mode = wal" : "")}} }
                 tgt { connection-string = "{{Cs(servers.TargetDb)}}", max-connections = 8 }
               }
-              defaults { capture-mode = {{options.Capture.ToString().ToLowerInvariant()}}, batch-size = {{options.BatchSize}}{{parallelism}} }
+              defaults { capture-mode = {{(options.Capture == Capture.CaptureMode.Wal ? "row" : options.Capture.ToString().ToLowerInvariant())}}, batch-size = {{options.BatchSize}}{{parallelism}} }
               {{admin}}
               syncs = [
                 {{syncs}}

@@ -3,7 +3,7 @@ using ActorSync.Capture;
 
 namespace ActorSync.Benchmarks.Engine;
 
-/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N --group single|group|both</c>.</summary>
+/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto|wal --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N --group single|group|both</c>.</summary>
 public sealed record BenchOptions
 {
     public CaptureMode Capture { get; init; } = CaptureMode.Row;

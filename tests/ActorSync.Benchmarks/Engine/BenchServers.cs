@@ -32,6 +32,9 @@ public sealed class BenchServers : IAsyncDisposable
             ["max_wal_size"] = "4GB",
             ["checkpoint_timeout"] = "15min",
             ["timezone"] = "'UTC'",
+            // Every mode runs on a server that can decode its WAL (capture-mode = wal, issue #20), so trigger and WAL
+            // capture are compared on the same WAL volume.
+            ["wal_level"] = "logical",
         };
         var source = await TemporaryPostgresServer.StartAsync(new TemporaryPostgresServerOptions { Settings = settings });
         var target = await TemporaryPostgresServer.StartAsync(new TemporaryPostgresServerOptions { Settings = settings });

@@ -262,7 +262,12 @@ public static partial class EngineBench
     {
         var databases = new Dictionary<string, DatabaseOptions>
         {
-            ["src"] = new() { ConnectionString = servers.SourceDb, MaxConnections = 8 },
+            ["src"] = new()
+            {
+                ConnectionString = servers.SourceDb,
+                MaxConnections = 8,
+                CaptureMode = options.Capture == CaptureMode.Wal ? DatabaseCaptureMode.Wal : DatabaseCaptureMode.Trigger,
+            },
             ["tgt"] = new() { ConnectionString = servers.TargetDb, MaxConnections = 8 },
         };
         var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }).SetMinimumLevel(Environment.GetEnvironmentVariable("BENCH_DEBUG") is null ? LogLevel.Warning : LogLevel.Debug).AddFilter("Npgsql", LogLevel.Warning));

@@ -90,3 +90,29 @@ if "actorsync" in results and "native" in results:
         "-" if catch is None else "%.3f s" % catch, get("native", "w1-unthrottled", "catchup_s", "%.3f"), "-" if catch is None else ("yes" if catch < 1 else "NO")))
     rss = f(a, "memory", "rss_peak_mb")
     print("| resident memory < 200 MB | %s | - | - | %s |" % ("-" if rss is None else "%.0f MB" % rss, "-" if rss is None else ("yes" if rss < 200 else "NO")))
+
+if "actorsync-wal" in results and "native" in results:
+    w, n = results["actorsync-wal"], results["native"]
+
+    def g(entry, workload, key):
+        try:
+            return float(entry[workload][key])
+        except (KeyError, ValueError, TypeError):
+            return None
+
+    def row(name, mine, theirs, ok, unit=" s"):
+        r = mine / theirs if mine is not None and theirs else None
+        met = ok(mine, theirs, r) if mine is not None else None
+        print("| %s | %s | %s | %s | %s |" % (name, "-" if mine is None else "%.3f%s" % (mine, unit), "-" if theirs is None else "%.3f%s" % (theirs, unit),
+                                              "-" if r is None else "%.2f" % r, "-" if met is None else ("yes" if met else "NO")))
+
+    print()
+    print("| goal (issue 20, capture-mode = wal) | actorsync-wal | native | ratio | met |")
+    print("|---|---|---|---|---|")
+    row("W1 source TPS ratio >= native's", w.get("w1-unthrottled-ratio"), n.get("w1-unthrottled-ratio"),
+        lambda m, t, r: t is not None and m >= t, unit="")
+    row("W1 age p99 < 50 ms at 300 TPS", g(w, "w1-throttled", "age_p99_ms"), g(n, "w1-throttled", "age_p99_ms"), lambda m, t, r: m < 50, unit=" ms")
+    row("W2 end-to-end <= 1.0x native", g(w, "w2-bulk", "end_to_end_s"), g(n, "w2-bulk", "end_to_end_s"), lambda m, t, r: r is not None and r <= 1.0)
+    row("W2 commit->target <= 0.67x native", g(w, "w2-bulk", "commit_to_target_s"), g(n, "w2-bulk", "commit_to_target_s"),
+        lambda m, t, r: r is not None and r <= 0.67)
+    row("peak memory < 200 MB", g(w, "memory", "rss_peak_mb"), None, lambda m, t, r: m < 200, unit=" MB")

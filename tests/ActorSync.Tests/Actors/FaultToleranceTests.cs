@@ -8,62 +8,94 @@ namespace ActorSync.Tests.Actors;
 /// <summary>Issue 5, "Durability and faults": each test ends with target equal to source (count plus ordered hash).</summary>
 public sealed class FaultToleranceTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
 {
-    [Fact]
-    public async Task Changes_made_while_ActorSync_is_stopped_are_applied_when_it_starts()
+    [Theory]
+    [InlineData("trigger")]
+    [InlineData("wal")]
+    public async Task Changes_made_while_ActorSync_is_stopped_are_applied_when_it_starts(string capture)
     {
-        var (target, databases) = await database.CreateTargetAsync("stopped");
-        var syncs = new[] { SyncDriver.Define("stopped", "src:public.stopped", "tgt:public.stopped") };
-        await using (var engine = EngineHarness.Start(databases, syncs))
+        var variant = CaptureVariant.For(capture);
+        await variant.RequireAsync(database.DataSource);
+        var table = "stopped_" + capture;
+        var (target, created) = await database.CreateTargetAsync(table);
+        var databases = variant.Databases(created);
+        var syncs = new[] { SyncDriver.Define(table, $"{variant.Source}:public.{table}", $"tgt:public.{table}") };
+        try
         {
-            await EngineHarness.WaitForStateAsync(engine, "stopped", SyncStates.Idle);
+            await using (var engine = variant.Start(databases, syncs))
+            {
+                await EngineHarness.WaitForStateAsync(engine, table, SyncStates.Idle);
+            }
+
+            await database.ExecuteAsync($"""
+                INSERT INTO {table} SELECT g, 'while away' FROM generate_series(1, 3000) g;
+                DELETE FROM {table} WHERE id % 3 = 0;
+                UPDATE {table} SET id = -id WHERE id BETWEEN 10 AND 20;
+                """);
+
+            await using (variant.Start(databases, syncs))
+            {
+                await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, table, target, table, "id"));
+            }
         }
-
-        await database.ExecuteAsync("""
-            INSERT INTO stopped SELECT g, 'while away' FROM generate_series(1, 3000) g;
-            DELETE FROM stopped WHERE id % 3 = 0;
-            """);
-
-        await using (EngineHarness.Start(databases, syncs))
+        finally
         {
-            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "stopped", target, "stopped", "id"));
+            await variant.CleanUpAsync(database.DataSource);
         }
     }
 
-    [Fact]
-    public async Task Terminated_listener_and_replicator_connections_are_replaced_and_nothing_is_lost()
+    [Theory]
+    [InlineData("trigger")]
+    [InlineData("wal")]
+    public async Task Terminated_listener_and_replicator_connections_are_replaced_and_nothing_is_lost(string capture)
     {
-        var (target, databases) = await database.CreateTargetAsync("victim", "bystander");
-        await using var engine = EngineHarness.Start(databases, [
-            SyncDriver.Define("victim", "src:public.victim", "tgt:public.victim"),
-            SyncDriver.Define("bystander", "src:public.bystander", "tgt:public.bystander"),
-        ]);
-        await EngineHarness.WaitForStateAsync(engine, "victim", SyncStates.Idle);
-
-        using var stop = new CancellationTokenSource();
-        var writer = WriteContinuouslyAsync(["victim", "bystander"], stop.Token);
-        for (var round = 0; round < 5; round++)
+        var variant = CaptureVariant.For(capture);
+        await variant.RequireAsync(database.DataSource);
+        string[] tables = ["victim_" + capture, "bystander_" + capture];
+        var (target, created) = await database.CreateTargetAsync(tables);
+        try
         {
-            await Task.Delay(300);
-            await TerminateAsync("actorsync-listener");
-            await Task.Delay(300);
-            await TerminateAsync("actorsync-read");
-            await TerminateAsync("actorsync-write");
+            await using var engine = variant.Start(
+                variant.Databases(created), tables.Select(t => SyncDriver.Define(t, $"{variant.Source}:public.{t}", $"tgt:public.{t}")));
+            await EngineHarness.WaitForStateAsync(engine, tables[0], SyncStates.Idle);
+            await EngineHarness.WaitForStateAsync(engine, tables[1], SyncStates.Idle);
+
+            using var stop = new CancellationTokenSource();
+            var writer = WriteContinuouslyAsync(tables, stop.Token);
+            for (var round = 0; round < 5; round++)
+            {
+                await Task.Delay(300);
+                await TerminateAsync(variant.ListenerApplicationName);
+                await Task.Delay(300);
+                await TerminateAsync("actorsync-read");
+                await TerminateAsync("actorsync-write");
+            }
+
+            await stop.CancelAsync();
+            await writer;
+
+            foreach (var table in tables)
+            {
+                await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, table, target, table, "id"));
+            }
+
+            var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default);
+            Assert.True(status.Listeners.Single().Reconnects >= 1, "the listener reconnected");
+            await database.ExecuteAsync($"INSERT INTO {tables[0]} VALUES (-1, 'after the storm')");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, tables[0], target, tables[0], "id"));
         }
-
-        await stop.CancelAsync();
-        await writer;
-
-        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "victim", target, "victim", "id"));
-        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "bystander", target, "bystander", "id"));
-        var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default);
-        Assert.True(status.Listeners.Single().Reconnects >= 1, "the listener reconnected");
-        await database.ExecuteAsync("INSERT INTO victim VALUES (-1, 'after the storm')");
-        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "victim", target, "victim", "id"));
+        finally
+        {
+            await variant.CleanUpAsync(database.DataSource);
+        }
     }
 
-    [Fact]
-    public async Task A_postgres_server_restarted_under_load_is_recovered_from_without_operator_action()
+    [Theory]
+    [InlineData("trigger")]
+    [InlineData("wal")]
+    public async Task A_postgres_server_restarted_under_load_is_recovered_from_without_operator_action(string capture)
     {
+        // The server is this test's own: its slot (WAL mode) goes with the container.
+        var variant = CaptureVariant.For(capture);
         await using var server = await PostgresContainer.StartAsync(fixedPort: true, purpose: "A test that restarts its server");
         var sourceCs = await server.CreateDatabaseAsync("src");
         var targetCs = await server.CreateDatabaseAsync("tgt");
@@ -71,8 +103,10 @@ public sealed class FaultToleranceTests(PostgresDatabaseFixture database) : ICla
         await using var target = NpgsqlDataSource.Create(targetCs);
         await EngineHarness.ExecuteAsync(source, "CREATE TABLE t (id int PRIMARY KEY, v text)");
         await EngineHarness.ExecuteAsync(target, "CREATE TABLE t (id int PRIMARY KEY, v text)");
-        await using var engine = EngineHarness.Start(
-            new Dictionary<string, string> { ["src"] = sourceCs, ["tgt"] = targetCs }, [SyncDriver.Define("t", "src:public.t", "tgt:public.t")]);
+        await variant.RequireAsync(source);
+        await using var engine = variant.Start(
+            variant.Databases(new Dictionary<string, string> { ["src"] = sourceCs, ["tgt"] = targetCs }),
+            [SyncDriver.Define("t", $"{variant.Source}:public.t", "tgt:public.t")]);
         await EngineHarness.WaitForStateAsync(engine, "t", SyncStates.Idle);
 
         using var stop = new CancellationTokenSource();

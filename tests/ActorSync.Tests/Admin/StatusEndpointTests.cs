@@ -45,7 +45,7 @@ public sealed class StatusEndpointTests(PostgresDatabaseFixture database) : ICla
             Assert.NotNull(status.GetProperty("listener").GetProperty("lastNotificationAt").GetString());
         });
 
-        Assert.Equal(["syncs", "listener", "pools", "version"], status.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["syncs", "listener", "pools", "version", "slots"], status.EnumerateObject().Select(p => p.Name));
         var sync = status.GetProperty("syncs")[0];
         Assert.Equal(SyncFields, sync.EnumerateObject().Select(p => p.Name));
         Assert.Equal("fields", sync.GetProperty("name").GetString());

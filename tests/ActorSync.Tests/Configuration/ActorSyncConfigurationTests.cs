@@ -114,6 +114,43 @@ public sealed class ActorSyncConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Replica_identity_is_an_opt_in_per_sync_of_a_wal_source_only()
+    {
+        var configuration = Load("""
+            actorsync {
+              databases {
+                main { connection-string = "Host=x", capture-mode = wal }
+                other { connection-string = "Host=y" }
+              }
+              syncs = [
+                { name = a, source = "main:public.a", target = "other:public.a", key = [k], replica-identity = full }
+                { name = b, source = "main:public.b", target = "other:public.b", key = [k], replica-identity = index }
+                { name = c, source = "main:public.c", target = "other:public.c" }
+              ]
+            }
+            """);
+        var problems = Problems("""
+            actorsync {
+              databases {
+                main { connection-string = "Host=x", capture-mode = wal }
+                other { connection-string = "Host=y" }
+              }
+              syncs = [
+                { name = a, source = "other:public.a", target = "main:public.a", replica-identity = full }
+                { name = b, source = "main:public.b", target = "other:public.b", replica-identity = default }
+              ]
+            }
+            """);
+
+        Assert.Equal(ReplicaIdentity.Full, configuration.Syncs[0].ReplicaIdentity);
+        Assert.Equal(ReplicaIdentity.Index, configuration.Syncs[1].ReplicaIdentity);
+        Assert.Null(configuration.Syncs[2].ReplicaIdentity);
+        Assert.Contains(problems, p => p.StartsWith(Origin(7, 89), StringComparison.Ordinal) && p.Contains("sync 'a' sets replica-identity = full, which only WAL capture uses, but its source database 'other' captures with triggers", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(8, 89), StringComparison.Ordinal) && p.Contains("expected full or index, found 'default'", StringComparison.Ordinal));
+        Assert.Equal(2, problems.Count);
+    }
+
+    [Fact]
     public void Snapshot_indexes_defaults_to_defer_and_is_set_per_sync_or_in_defaults()
     {
         var configuration = Load("""

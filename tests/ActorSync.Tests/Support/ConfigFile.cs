@@ -9,11 +9,16 @@ public sealed class ConfigFile : IDisposable
 
     public string Path => System.IO.Path.Combine(_folder, "actorsync.conf");
 
-    /// <summary>A configuration with the given databases (name to connection string) and syncs (HOCON objects).</summary>
-    public static ConfigFile Write(IReadOnlyDictionary<string, string> databases, IEnumerable<string> syncs, string extra = "")
+    /// <summary>
+    /// A configuration with the given databases (name to connection string) and syncs (HOCON objects);
+    /// <paramref name="databaseSettings"/> adds fields to a database's block (e.g. <c>capture-mode = wal</c>).
+    /// </summary>
+    public static ConfigFile Write(
+        IReadOnlyDictionary<string, string> databases, IEnumerable<string> syncs, string extra = "", IReadOnlyDictionary<string, string>? databaseSettings = null)
     {
         var file = new ConfigFile();
-        var dbs = string.Join("\n", databases.Select(d => $"    {d.Key} {{ connection-string = {Quote(d.Value)} }}"));
+        var dbs = string.Join("\n", databases.Select(d =>
+            $"    {d.Key} {{ connection-string = {Quote(d.Value)}{(databaseSettings?.TryGetValue(d.Key, out var more) == true ? ", " + more : "")} }}"));
         File.WriteAllText(file.Path, $$"""
             actorsync {
               databases {

@@ -127,7 +127,8 @@ public sealed class FaultInjector(
     private async Task TerminateAsync(int number, int offset)
     {
         // The first time every connection, so the listener's loss is certain to show; later one kind at random.
-        var which = _terminated++ == 0 ? "actorsync-%" : new[] { "actorsync-%", "actorsync-listener", "actorsync-read", "actorsync-write" }[_random.Next(4)];
+        // actorsync-wal is WAL capture's replication connection (issue #20); in trigger capture nothing has that name.
+        var which = _terminated++ == 0 ? "actorsync-%" : new[] { "actorsync-%", "actorsync-listener", "actorsync-wal", "actorsync-read", "actorsync-write" }[_random.Next(5)];
         await using var command = admin.CreateCommand(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name LIKE $1 AND pid <> pg_backend_pid()");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = which });
@@ -136,7 +137,7 @@ public sealed class FaultInjector(
         if (terminated > 0)
         {
             // A terminated pool connection shows when it is next used; the listener's at once.
-            await ExpectAsync(number, FaultKind.TerminateConnections, offset, IsRestartLine, required: which is "actorsync-%" or "actorsync-listener");
+            await ExpectAsync(number, FaultKind.TerminateConnections, offset, IsRestartLine, required: which is "actorsync-%" or "actorsync-listener" or "actorsync-wal");
         }
     }
 

@@ -13,9 +13,17 @@ public sealed record TortureSync(
     public async Task<(string Source, string Target)> FingerprintsAsync() =>
         (await TableFingerprint.OfAsync(Source, SourceTable, OrderBy, Columns, Where), await TableFingerprint.OfAsync(Target, TargetTable, OrderBy, Columns));
 
-    /// <summary>Delta rows not yet consumed.</summary>
+    /// <summary>Delta rows not yet consumed; none by construction with WAL capture, which has no delta table.</summary>
     public async Task<long> PendingAsync()
     {
+        await using (var exists = Source.CreateCommand($"SELECT to_regclass('actorsync.delta_{Name}') IS NOT NULL"))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync())!)
+            {
+                return 0;
+            }
+        }
+
         await using var command = Source.CreateCommand($"SELECT count(*) FROM actorsync.delta_{Name}");
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -23,11 +23,10 @@ public static class ExportedMetrics
     ];
 
     /// <summary>
-    /// Metrics added by work in flight on other branches, named by agreement so the rules file and the dashboard can
-    /// cover them: WAL capture's slot retention (issue 20) is exported as <c>actorsync_slot_retained_bytes{database}</c>.
-    /// Move a name from here to <see cref="Families"/> once its branch is merged (MetricsEndpointTests then sees it).
+    /// Families that have series only while a source database captures from the WAL (issue 20): the slot's retained WAL.
+    /// MetricsEndpointTests' host captures with triggers; SlotMonitorActorTests and DatabaseGoneTests (wal) read this one.
     /// </summary>
-    public static readonly IReadOnlyList<(string Name, string Type, string[] Labels)> Planned =
+    public static readonly IReadOnlyList<(string Name, string Type, string[] Labels)> WalOnly =
     [
         ("actorsync_slot_retained_bytes", "gauge", ["database"]),
     ];
@@ -43,9 +42,9 @@ public static class ExportedMetrics
     ];
 
     /// <summary>Every Prometheus series name a query may use: families, their histogram series, and the libraries'.</summary>
-    public static IEnumerable<string> SeriesNames(bool withPlanned)
+    public static IEnumerable<string> SeriesNames()
     {
-        foreach (var (name, type, _) in withPlanned ? Families.Concat(Planned) : Families)
+        foreach (var (name, type, _) in Families.Concat(WalOnly))
         {
             yield return name;
             if (type == "histogram")

@@ -11,7 +11,7 @@ namespace ActorSync.Tests.Telemetry;
 /// </summary>
 public sealed partial class MonitoringFilesTests
 {
-    private static readonly HashSet<string> Exported = ExportedMetrics.SeriesNames(withPlanned: true).ToHashSet(StringComparer.Ordinal);
+    private static readonly HashSet<string> Exported = ExportedMetrics.SeriesNames().ToHashSet(StringComparer.Ordinal);
 
     [Fact]
     public void Every_alert_rule_queries_exported_metrics_and_says_what_it_means()
@@ -67,7 +67,7 @@ public sealed partial class MonitoringFilesTests
             }
         }
 
-        Assert.All(ExportedMetrics.Families.Concat(ExportedMetrics.Planned), family =>
+        Assert.All(ExportedMetrics.Families.Concat(ExportedMetrics.WalOnly), family =>
             Assert.True(named.Any(n => n == family.Name || n.StartsWith(family.Name + "_", StringComparison.Ordinal)), $"{family.Name} is on no panel"));
     }
 

@@ -3,7 +3,8 @@
 # ActorSync HOCON configuration for the harness's source and target clusters, one sync per table in $TABLES, and
 # runs the published CLI found through PRODUCT_CMD:
 #   PRODUCT_CMD=/path/to/publish/actorsync BENCH_DIR=<overlay> bash <harness>/run.sh actorsync
-# (tests/ActorSync.Benchmarks/peers/run.sh does all of this). ActorSync is trigger-based: no wal_level change.
+# (tests/ActorSync.Benchmarks/peers/run.sh does all of this). Trigger capture by default: no wal_level change;
+# ACTORSYNC_DATABASE_CAPTURE=wal (adapter actorsync-wal) captures the source database from its WAL instead.
 set -euo pipefail
 source "${BENCH_DIR:?BENCH_DIR must point at the harness (or an overlay of it)}/lib/common.sh"
 CONF=$RUN_DIR/actorsync.conf
@@ -20,10 +21,11 @@ write_config() {
   {
     echo "actorsync {"
     echo "  databases {"
-    echo "    src { connection-string = \"$(npgsql "$SRC_DSN")\", max-connections = 8 }"
+    echo "    src { connection-string = \"$(npgsql "$SRC_DSN")\", max-connections = 8${ACTORSYNC_DATABASE_CAPTURE:+, capture-mode = $ACTORSYNC_DATABASE_CAPTURE} }"
     echo "    tgt { connection-string = \"$(npgsql "$TGT_DSN")\", max-connections = 8 }"
     echo "  }"
-    echo "  defaults { capture-mode = ${ACTORSYNC_CAPTURE_MODE:-row} }"
+    # A WAL source database takes no per-sync capture mode (check refuses one).
+    [ "${ACTORSYNC_DATABASE_CAPTURE:-trigger}" = wal ] || echo "  defaults { capture-mode = ${ACTORSYNC_CAPTURE_MODE:-row} }"
     echo "  admin { url = \"$ADMIN_URL\" }"
     echo "  syncs = ["
     for t in $TABLES; do echo "    { name = $t, source = \"src:public.$t\", target = \"tgt:public.$t\" }"; done
@@ -35,7 +37,8 @@ write_config() {
 pid() { [ -f "$PIDF" ] && cat "$PIDF" || true; }
 
 case "$1" in
-  conf) ;;   # trigger-based: the clusters keep the baseline's settings (wal_level = replica)
+  # Trigger capture keeps the baseline's settings (wal_level = replica); WAL capture needs what native needs.
+  conf) [ "${ACTORSYNC_DATABASE_CAPTURE:-trigger}" = wal ] && [ "$2" = src ] && echo "wal_level = logical" || true ;;
   install) ;;
   setup) write_config ;;
   start)

@@ -1,0 +1,385 @@
+using System.Security.Cryptography;
+using ActorSync.Actors;
+using ActorSync.Capture;
+using ActorSync.Configuration;
+using ActorSync.Tests.Support;
+using Npgsql;
+
+namespace ActorSync.Tests.Actors;
+
+/// <summary>
+/// <c>databases.NAME.capture-mode = wal</c> end to end (issue #20): the engine streams the source database's slot and
+/// applies the decoded keys by re-reading the rows. Every test ends with target equal to source. Each test names its
+/// source database uniquely: the slot (<c>actorsync_&lt;name&gt;</c>) is a server-wide object, and the server is shared.
+/// </summary>
+public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>, IAsyncLifetime
+{
+    private readonly string _src = "w" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant();
+    private NpgsqlDataSource _target = null!;
+    private string _targetConnectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        _targetConnectionString = await SharedPostgresServer.GetConnectionStringAsync(await database.CreateDatabaseAsync("tgt"));
+        _target = NpgsqlDataSource.Create(_targetConnectionString);
+        await WalTestSupport.RequireLogicalWalAsync(database.DataSource);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await WalTestSupport.DropSlotAsync(database.DataSource, _src);
+        await _target.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Inserts_updates_deletes_key_changes_and_truncate_stream_to_a_target_in_another_database_and_in_the_same_one()
+    {
+        await database.ExecuteAsync("""
+            CREATE TABLE orders (id bigint PRIMARY KEY, customer text, total numeric, note text);
+            INSERT INTO orders SELECT g, 'c' || g, g * 1.5, NULL FROM generate_series(1, 3000) g;
+            CREATE TABLE orders_copy (id bigint PRIMARY KEY, customer text, total numeric, note text);
+            """);
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE orders (id bigint PRIMARY KEY, customer text, total numeric, note text)");
+        await using var engine = Start(
+            SyncDriver.Define("orders_out", $"{_src}:public.orders", "tgt:public.orders"),
+            SyncDriver.Define("orders_here", $"{_src}:public.orders", $"{_src}:public.orders_copy"));
+        await EngineHarness.WaitForStateAsync(engine, "orders_out", SyncStates.Idle);
+        await EngineHarness.WaitForStateAsync(engine, "orders_here", SyncStates.Idle);
+        await AssertConvergedAsync();
+
+        await database.ExecuteAsync("""
+            INSERT INTO orders SELECT g, 'late', 1, NULL FROM generate_series(3001, 3100) g;
+            UPDATE orders SET total = total + 1 WHERE id % 10 = 0;
+            DELETE FROM orders WHERE id % 7 = 0;
+            UPDATE orders SET id = -id WHERE id BETWEEN 100 AND 120;
+            UPDATE orders SET note = repeat('toasted ', 100000) WHERE id = 5;
+            """);
+        await AssertConvergedAsync();
+        // An update that leaves the large (TOASTed) value alone: pgoutput sends it as "unchanged"; the re-read has it.
+        await database.ExecuteAsync("UPDATE orders SET total = 42 WHERE id = 5");
+        await AssertConvergedAsync();
+        await database.ExecuteAsync("TRUNCATE orders; INSERT INTO orders VALUES (1, 'only', 1, 'after the truncate')");
+        await AssertConvergedAsync();
+
+        // No trigger and no delta table on the source: only the publication and the slot.
+        await using (var triggers = database.DataSource.CreateCommand(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'orders'::regclass AND NOT tgisinternal"))
+        {
+            Assert.Equal(0L, (long)(await triggers.ExecuteScalarAsync())!);
+        }
+
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE 'delta\\_%'"));
+        Assert.Equal(["orders"], await PublishedTablesAsync());
+        var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default);
+        Assert.All(status.Syncs, s => Assert.True(s.RowsApplied > 0 && s.Restarts == 0 && s.LastError is null, s.LastError?.Message));
+        Assert.All(status.Listeners, l => Assert.True(l.Connected));
+    }
+
+    [Fact]
+    public async Task A_rolled_back_transaction_leaves_no_trace()
+    {
+        await database.ExecuteAsync("CREATE TABLE rb (id int PRIMARY KEY, v text); INSERT INTO rb VALUES (1, 'kept')");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE rb (id int PRIMARY KEY, v text)");
+        await using var engine = Start(SyncDriver.Define("rb", $"{_src}:public.rb", "tgt:public.rb"));
+        await EngineHarness.WaitForStateAsync(engine, "rb", SyncStates.Idle);
+
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO rb SELECT g, 'rolled back' FROM generate_series(2, 1000) g; UPDATE rb SET v = 'rolled back' WHERE id = 1", connection, transaction);
+            await command.ExecuteNonQueryAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await database.ExecuteAsync("INSERT INTO rb VALUES (5000, 'committed after')");
+        await Eventually.AssertAsync(async () => Assert.Equal(2L, await TargetScalarAsync<long>("SELECT count(*) FROM rb")));
+        Assert.Equal(0L, await TargetScalarAsync<long>("SELECT count(*) FROM rb WHERE v = 'rolled back'"));
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "rb", _target, "rb", "id");
+        var status = (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Syncs.Single();
+        Assert.Equal(1L, status.RowsApplied); // the committed insert only (a copy counts no applied rows)
+    }
+
+    [Fact]
+    public async Task The_slot_does_not_confirm_changes_the_target_refused_and_a_new_engine_applies_them_from_the_slot()
+    {
+        await database.ExecuteAsync("CREATE TABLE strict (id int PRIMARY KEY, v text); CREATE TABLE easy (id int PRIMARY KEY, v text)");
+        await EngineHarness.ExecuteAsync(_target, """
+            CREATE TABLE strict (id int PRIMARY KEY, v text CHECK (v <> 'forbidden'));
+            CREATE TABLE easy (id int PRIMARY KEY, v text);
+            """);
+        var syncs = new[]
+        {
+            SyncDriver.Define("strict", $"{_src}:public.strict", "tgt:public.strict"),
+            SyncDriver.Define("easy", $"{_src}:public.easy", "tgt:public.easy"),
+        };
+        string before;
+        await using (var engine = Start(syncs))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "strict", SyncStates.Idle);
+            await EngineHarness.WaitForStateAsync(engine, "easy", SyncStates.Idle);
+            await database.ExecuteAsync("INSERT INTO easy VALUES (1, 'first')");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "easy", _target, "easy", "id"));
+            await Eventually.AssertAsync(async () => Assert.Equal(
+                await ScalarAsync<string>("SELECT pg_current_wal_lsn()::text"), await ConfirmedAsync(), StringComparer.Ordinal), TimeSpan.FromSeconds(30));
+            before = (await ConfirmedAsync())!;
+
+            await database.ExecuteAsync("INSERT INTO strict VALUES (1, 'forbidden')");
+            await database.ExecuteAsync("INSERT INTO easy VALUES (2, 'after the refused change')");
+            await EngineHarness.WaitForStateAsync(engine, "strict", SyncStates.Failing);
+            await Task.Delay(TimeSpan.FromSeconds(3)); // status updates and keep-alives come and go: still nothing confirmed
+            Assert.Equal(before, await ConfirmedAsync());
+        }
+
+        // Killed while the change was unapplied: the slot still has it, and so does the next start.
+        await EngineHarness.ExecuteAsync(_target, "ALTER TABLE strict DROP CONSTRAINT strict_v_check");
+        await using (var engine = Start(syncs))
+        {
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "strict", _target, "strict", "id"));
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "easy", _target, "easy", "id"));
+            await Eventually.AssertAsync(async () => Assert.NotEqual(before, await ConfirmedAsync()));
+        }
+    }
+
+    [Fact]
+    public async Task A_terminated_replication_connection_reconnects_and_resumes_from_the_slot_while_writes_go_on()
+    {
+        await database.ExecuteAsync("CREATE TABLE term (id int PRIMARY KEY, v int)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE term (id int PRIMARY KEY, v int)");
+        await using var engine = Start(SyncDriver.Define("term", $"{_src}:public.term", "tgt:public.term"));
+        await EngineHarness.WaitForStateAsync(engine, "term", SyncStates.Idle);
+        for (var round = 1; round <= 3; round++)
+        {
+            await database.ExecuteAsync($"INSERT INTO term SELECT g, {round} FROM generate_series({round * 1000}, {round * 1000 + 999}) g");
+            await using (var kill = database.DataSource.CreateCommand(
+                "SELECT count(pg_terminate_backend(active_pid)) FROM pg_replication_slots WHERE slot_name = $1 AND active"))
+            {
+                kill.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WalNames.Slot(_src) });
+                await kill.ExecuteScalarAsync();
+            }
+
+            await database.ExecuteAsync($"UPDATE term SET v = v + 10 WHERE id % 3 = 0; DELETE FROM term WHERE id % 11 = {round}");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "term", _target, "term", "id"));
+        }
+
+        var listener = (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Listeners.Single(l => l.Database == _src);
+        Assert.True(listener.Reconnects >= 1, $"{listener.Reconnects} reconnects");
+        await Eventually.AssertAsync(async () => Assert.True(
+            (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Listeners.Single(l => l.Database == _src).Connected));
+    }
+
+    [Fact]
+    public async Task A_large_transaction_is_applied_in_chunks_and_confirmed_after_its_last()
+    {
+        await database.ExecuteAsync("CREATE TABLE bulk (id int PRIMARY KEY, v text)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE bulk (id int PRIMARY KEY, v text)");
+        await using var engine = Start(SyncDriver.Define("bulk", $"{_src}:public.bulk", "tgt:public.bulk", batchSize: 2000));
+        await EngineHarness.WaitForStateAsync(engine, "bulk", SyncStates.Idle);
+        var batchesBefore = (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Syncs.Single().BatchesApplied;
+
+        await database.ExecuteAsync("INSERT INTO bulk SELECT g, 'row ' || g FROM generate_series(1, 50000) g");
+
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "bulk", _target, "bulk", "id"), TimeSpan.FromSeconds(60));
+        var status = (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Syncs.Single();
+        // 50,000 keys in chunks of at most 2,000: at least 25 target transactions.
+        Assert.True(status.BatchesApplied - batchesBefore >= 25, $"{status.BatchesApplied - batchesBefore} batches");
+        await Eventually.AssertAsync(async () => Assert.Equal(
+            await ScalarAsync<string>("SELECT pg_current_wal_lsn()::text"), await ConfirmedAsync(), StringComparer.Ordinal), TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Writes_during_the_first_copy_and_a_resync_are_applied_after_it()
+    {
+        await database.ExecuteAsync("""
+            CREATE TABLE busy (id int PRIMARY KEY, v int, pad text);
+            INSERT INTO busy SELECT g, 0, repeat('x', 200) FROM generate_series(1, 100000) g;
+            """);
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE busy (id int PRIMARY KEY, v int, pad text)");
+        using var stop = new CancellationTokenSource();
+        var writer = WriteAsync(stop.Token);
+        await using var engine = Start(SyncDriver.Define("busy", $"{_src}:public.busy", "tgt:public.busy", batchSize: 5000));
+        await EngineHarness.WaitForStateAsync(engine, "busy", SyncStates.Streaming, TimeSpan.FromSeconds(60));
+        await engine.CommandAsync("busy", ResyncRequested.Instance, TimeSpan.FromSeconds(5), default);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await stop.CancelAsync();
+        var writes = await writer;
+
+        Assert.True(writes > 10, $"{writes} writer transactions");
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "busy", _target, "busy", "id"), TimeSpan.FromSeconds(60));
+
+        async Task<int> WriteAsync(CancellationToken cancellationToken)
+        {
+            var n = 0;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                n++;
+                await database.ExecuteAsync(
+                    $"UPDATE busy SET v = v + 1 WHERE id % 97 = {n % 97}; INSERT INTO busy VALUES ({100000 + n}, {n}, 'new'); DELETE FROM busy WHERE id = {n * 13}");
+            }
+
+            return n;
+        }
+    }
+
+    [Fact]
+    public async Task A_table_added_to_the_configuration_joins_the_publication_is_copied_and_streams()
+    {
+        await database.ExecuteAsync("""
+            CREATE TABLE first (id int PRIMARY KEY, v text);
+            CREATE TABLE second (id int PRIMARY KEY, v text);
+            INSERT INTO second SELECT g, 'before' FROM generate_series(1, 500) g;
+            """);
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE first (id int PRIMARY KEY, v text); CREATE TABLE second (id int PRIMARY KEY, v text)");
+        var first = SyncDriver.Define("first", $"{_src}:public.first", "tgt:public.first");
+        await using (var engine = Start(first))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "first", SyncStates.Idle);
+            await database.ExecuteAsync("INSERT INTO first VALUES (1, 'a'); INSERT INTO second VALUES (501, 'while not synced')");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "first", _target, "first", "id"));
+            Assert.Equal(["first"], await PublishedTablesAsync());
+        }
+
+        await database.ExecuteAsync("INSERT INTO first VALUES (2, 'while stopped')");
+        await using (var engine = Start(first, SyncDriver.Define("second", $"{_src}:public.second", "tgt:public.second")))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "second", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE second SET v = 'after' WHERE id <= 10; INSERT INTO first VALUES (3, 'b')");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "second", _target, "second", "id"));
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "first", _target, "first", "id"));
+            Assert.Equal(["first", "second"], await PublishedTablesAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Switching_from_trigger_capture_to_wal_loses_no_change_made_before_during_or_after()
+    {
+        await database.ExecuteAsync("CREATE TABLE sw (id int PRIMARY KEY, v text); INSERT INTO sw SELECT g, 'start' FROM generate_series(1, 200) g");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE sw (id int PRIMARY KEY, v text)");
+        var sync = SyncDriver.Define("sw", $"{_src}:public.sw", "tgt:public.sw");
+        var databases = new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString };
+        await using (var engine = EngineHarness.Start(databases, [sync]))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "sw", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE sw SET v = 'trigger' WHERE id <= 20");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "sw", _target, "sw", "id"));
+        }
+
+        // Recorded by the triggers while nothing runs: in the delta only.
+        await database.ExecuteAsync("UPDATE sw SET v = 'stopped' WHERE id BETWEEN 21 AND 40; DELETE FROM sw WHERE id = 199");
+        await using (var engine = Start(sync))
+        {
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "sw", _target, "sw", "id"));
+            await EngineHarness.WaitForStateAsync(engine, "sw", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE sw SET v = 'wal' WHERE id BETWEEN 41 AND 60");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "sw", _target, "sw", "id"));
+        }
+
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'sw'::regclass AND NOT tgisinternal"));
+        Assert.False(await ScalarAsync<bool>("SELECT to_regclass('actorsync.delta_sw') IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task Switching_from_wal_back_to_triggers_drains_the_slot_into_the_target_and_drops_slot_and_publication()
+    {
+        await database.ExecuteAsync("CREATE TABLE back (id int PRIMARY KEY, v text); INSERT INTO back SELECT g, 'start' FROM generate_series(1, 200) g");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE back (id int PRIMARY KEY, v text)");
+        var sync = SyncDriver.Define("back", $"{_src}:public.back", "tgt:public.back");
+        var databases = new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString };
+        await using (var engine = Start(sync))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "back", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE back SET v = 'wal' WHERE id <= 20");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id"));
+        }
+
+        // Made while nothing runs: in the slot only.
+        await database.ExecuteAsync("UPDATE back SET v = 'stopped' WHERE id BETWEEN 21 AND 40; DELETE FROM back WHERE id = 199; INSERT INTO back VALUES (500, 'new')");
+
+        // What `run` does before it starts the engine of a database that captures with triggers again.
+        var plan = (await SyncDriver.PlanAsync(sync, database.DataSource, _target)).Plan!;
+        var options = databases.ToDictionary(d => d.Key, d => new DatabaseOptions { ConnectionString = d.Value });
+        Assert.Equal([_src], await WalDrain.RunAsync(options, [plan], default));
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id");
+        Assert.Null(await ConfirmedAsync());
+        Assert.Empty(await PublishedTablesAsync());
+        Assert.Empty(await WalDrain.RunAsync(options, [plan], default));
+
+        await using (var engine = EngineHarness.Start(databases, [sync]))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "back", SyncStates.Idle);
+            await database.ExecuteAsync("UPDATE back SET v = 'trigger' WHERE id BETWEEN 41 AND 60");
+            await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "back", _target, "back", "id"));
+        }
+    }
+
+    [Fact]
+    public async Task Uninstall_drops_the_slot_and_the_publication_and_check_dry_run_prints_them()
+    {
+        await database.ExecuteAsync("CREATE TABLE un (id int PRIMARY KEY, v text)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE un (id int PRIMARY KEY, v text)");
+        await using (var engine = Start(SyncDriver.Define("un", $"{_src}:public.un", "tgt:public.un")))
+        {
+            await EngineHarness.WaitForStateAsync(engine, "un", SyncStates.Idle);
+        }
+
+        Assert.NotNull(await ConfirmedAsync());
+        using var config = ConfigFile.Write(
+            new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString },
+            [$"{{ name = un, source = \"{_src}:public.un\", target = \"tgt:public.un\" }}"],
+            $"databases {{ {_src} {{ capture-mode = wal }} }}");
+        var (checkExit, dryRun) = await CliRun.InvokeAsync("check", "--config", config.Path, "--dry-run");
+        Assert.True(checkExit == 0, dryRun);
+        Assert.Contains($"CREATE PUBLICATION \"{WalNames.Publication(_src)}\" FOR TABLE \"public\".\"un\";", dryRun, StringComparison.Ordinal);
+        Assert.Contains($"pg_catalog.pg_create_logical_replication_slot(E'{WalNames.Slot(_src)}', 'pgoutput')", dryRun, StringComparison.Ordinal);
+        Assert.DoesNotContain("CREATE TRIGGER", dryRun, StringComparison.Ordinal);
+
+        var (exitCode, output) = await CliRun.InvokeAsync("uninstall", "--config", config.Path);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"dropped replication slot and publication {WalNames.Slot(_src)}", output, StringComparison.Ordinal);
+        Assert.Null(await ConfirmedAsync());
+        Assert.Equal(0L, await ScalarAsync<long>($"SELECT count(*) FROM pg_publication WHERE pubname = '{WalNames.Publication(_src)}'"));
+    }
+
+    private SyncEngine Start(params SyncDefinition[] syncs) => EngineHarness.Start(
+        new Dictionary<string, string> { [_src] = database.ConnectionString, ["tgt"] = _targetConnectionString },
+        syncs, CaptureMode.Wal, configure: options => options.Databases[_src].CaptureMode = DatabaseCaptureMode.Wal);
+
+    private async Task AssertConvergedAsync()
+    {
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "orders", _target, "orders", "id"));
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "orders", database.DataSource, "orders_copy", "id"));
+    }
+
+    private async Task<string?> ConfirmedAsync()
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WalNames.Slot(_src) });
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    private async Task<string[]> PublishedTablesAsync()
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT tablename FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WalNames.Publication(_src) });
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return [.. tables];
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task<T> TargetScalarAsync<T>(string sql)
+    {
+        await using var command = _target.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
