@@ -65,7 +65,8 @@ public sealed class WalStream : IAsyncDisposable
     /// <summary>Opens the replication connection (not yet streaming).</summary>
     public static async Task<WalStream> OpenAsync(string connectionString, string database, IEnumerable<WalRoute> routes, CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "actorsync-wal", TcpKeepAlive = true };
+        // The pools' larger buffer (Pools/PoolConnectionSettings): fewer reads that complete asynchronously per message.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "actorsync-wal", TcpKeepAlive = true, ReadBufferSize = 64 * 1024 };
         var connection = new LogicalReplicationConnection(builder.ConnectionString);
         try
         {
