@@ -27,7 +27,7 @@ public sealed partial class TableReplicatorActor
 
     private sealed record Rechecked(bool HasPending);
 
-    private sealed record DeadLettersDone(IActorRef ReplyTo, DeadLettersAnswered Answer, bool Requeued);
+    private sealed record DeadLettersDone(IActorRef ReplyTo, DeadLettersAnswered Answer, bool Requeued, Listening.WalKeySet? WalKeys = null);
 
     private sealed record WorkFailed(Exception Error, int BatchLimit = 0);
 

@@ -31,6 +31,19 @@ public sealed class WalKeySet
         Record(xid, commit);
     }
 
+    /// <summary>
+    /// Adds a key that no decoded transaction brought: a dead-lettered key queued again by <c>dead-letters retry</c>.
+    /// Its row is re-read as it is now, so there is no transaction to wait for.
+    /// </summary>
+    public void AddRequeued(string[] key, DateTimeOffset at)
+    {
+        _keys.Add(key);
+        if (OldestCommit is null || at < OldestCommit)
+        {
+            OldestCommit = at;
+        }
+    }
+
     public void AddTruncate(uint xid, DateTimeOffset commit)
     {
         _keys.Clear();

@@ -15,21 +15,37 @@ public sealed class DeadLetterEndpointTests(PostgresDatabaseFixture database) : 
 {
     private const string Token = "dead-letter-token";
 
-    [Fact]
-    public async Task A_poison_row_is_dead_lettered_while_the_rest_flows_and_applies_on_retry_once_the_target_is_fixed()
+    [Theory]
+    [InlineData("trigger")]
+    [InlineData("wal")]
+    public async Task A_poison_row_is_dead_lettered_while_the_rest_flows_and_applies_on_retry_once_the_target_is_fixed(string mode)
     {
-        await using var host = await StartAsync("poisoned");
-        await host.WaitForStateAsync("poisoned", SyncStates.Idle);
+        var variant = CaptureVariant.For(mode);
+        await variant.RequireAsync(database.DataSource);
+        try
+        {
+            await PoisonRowAsync(variant, variant.Wal ? "poisoned_wal" : "poisoned");
+        }
+        finally
+        {
+            await variant.CleanUpAsync(database.DataSource);
+        }
+    }
 
-        await database.ExecuteAsync("INSERT INTO poisoned SELECT g, CASE WHEN g = 42 THEN 1000 ELSE g % 50 END FROM generate_series(2, 300) g");
+    private async Task PoisonRowAsync(CaptureVariant variant, string table)
+    {
+        await using var host = await StartAsync(table, variant);
+        await host.WaitForStateAsync(table, SyncStates.Idle);
+
+        await database.ExecuteAsync($"INSERT INTO {table} SELECT g, CASE WHEN g = 42 THEN 1000 ELSE g % 50 END FROM generate_series(2, 300) g");
         await Eventually.AssertAsync(async () =>
         {
-            var status = await host.GetJsonAsync("status/poisoned");
+            var status = await host.GetJsonAsync($"status/{table}");
             Assert.Equal(1, status.GetProperty("deadLetters").GetInt64());
-            Assert.Equal(299L, await CountAsync("SELECT count(*) FROM poisoned_copy"));
+            Assert.Equal(299L, await CountAsync($"SELECT count(*) FROM {table}_copy"));
         });
 
-        var listed = await SendAsync(host, HttpMethod.Get, "syncs/poisoned/dead-letters", Token);
+        var listed = await SendAsync(host, HttpMethod.Get, $"syncs/{table}/dead-letters", Token);
         Assert.Equal(1, listed.GetProperty("deadLetters").GetInt64());
         var letter = Assert.Single(listed.GetProperty("items").EnumerateArray());
         Assert.Equal(42, letter.GetProperty("key").GetProperty("id").GetInt32());
@@ -37,32 +53,32 @@ public sealed class DeadLetterEndpointTests(PostgresDatabaseFixture database) : 
         Assert.Contains("below_100", letter.GetProperty("error").GetString(), StringComparison.Ordinal);
 
         var metrics = await host.Client.GetStringAsync("metrics");
-        Assert.Contains("actorsync_dead_letters{sync=\"poisoned\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains($"actorsync_dead_letters{{sync=\"{table}\"}} 1", metrics, StringComparison.Ordinal);
         using (var ready = await host.Client.GetAsync("health/ready"))
         {
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-            Assert.Contains("sync 'poisoned' has 1 dead letter(s)", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains($"sync '{table}' has 1 dead letter(s)", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         using var config = CliRun.WriteConfig($"actorsync {{ admin {{ token = {ConfigFile.Quote(Token)} }} }}");
-        var (exit, output) = await CliRun.InvokeAsync("dead-letters", "list", "poisoned", "--url", host.Address.ToString(), "--config", config.Path);
+        var (exit, output) = await CliRun.InvokeAsync("dead-letters", "list", table, "--url", host.Address.ToString(), "--config", config.Path);
         Assert.Equal(0, exit);
         Assert.True(output.Contains("{\"id\":42}  SQLSTATE 23514, 1 attempt(s)", StringComparison.Ordinal), output);
         (exit, output) = await CliRun.InvokeAsync("status", "--url", host.Address.ToString());
         Assert.Matches(@"DEAD LETTERS", output);
 
         // Fixed target: retry queues the key again and it applies.
-        await database.ExecuteAsync("ALTER TABLE poisoned_copy DROP CONSTRAINT below_100");
+        await database.ExecuteAsync($"ALTER TABLE {table}_copy DROP CONSTRAINT below_100");
         (exit, output) = await CliRun.InvokeAsync(
-            "dead-letters", "retry", "poisoned", "--key", "{\"id\": 42}", "--url", host.Address.ToString(), "--token", Token);
+            "dead-letters", "retry", table, "--key", "{\"id\": 42}", "--url", host.Address.ToString(), "--token", Token);
         Assert.True(exit == 0, output);
-        Assert.Contains("sync poisoned: 1 key(s) queued again", output, StringComparison.Ordinal);
+        Assert.Contains($"sync {table}: 1 key(s) queued again", output, StringComparison.Ordinal);
         await Eventually.AssertAsync(async () =>
         {
-            Assert.Equal(0, (await host.GetJsonAsync("status/poisoned")).GetProperty("deadLetters").GetInt64());
-            await TableFingerprint.AssertEqualAsync(database.DataSource, "poisoned", database.DataSource, "poisoned_copy", "id");
+            Assert.Equal(0, (await host.GetJsonAsync($"status/{table}")).GetProperty("deadLetters").GetInt64());
+            await TableFingerprint.AssertEqualAsync(database.DataSource, table, database.DataSource, table + "_copy", "id");
         });
-        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM actorsync.dead_letters"));
+        Assert.Equal(0L, await CountAsync($"SELECT count(*) FROM actorsync.dead_letters WHERE sync_name = '{table}'"));
     }
 
     [Fact]
@@ -102,16 +118,18 @@ public sealed class DeadLetterEndpointTests(PostgresDatabaseFixture database) : 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
-    private async Task<AdminHost> StartAsync(string table)
+    private async Task<AdminHost> StartAsync(string table, CaptureVariant? variant = null)
     {
+        var source = variant?.Source ?? "src";
         await database.ExecuteAsync($"""
             CREATE TABLE {table} (id int PRIMARY KEY, v int NOT NULL); INSERT INTO {table} VALUES (1, 1);
             CREATE TABLE {table}_copy (id int PRIMARY KEY, v int NOT NULL CONSTRAINT below_100 CHECK (v < 100));
             """);
         return await AdminHost.StartAsync(
-            new Dictionary<string, string> { ["src"] = database.ConnectionString },
-            [$"{{ name = {table}, source = \"src:public.{table}\", target = \"src:public.{table}_copy\", on-apply-error = dead-letter }}"],
-            Token);
+            new Dictionary<string, string> { [source] = database.ConnectionString },
+            [$"{{ name = {table}, source = \"{source}:public.{table}\", target = \"{source}:public.{table}_copy\", on-apply-error = dead-letter }}"],
+            Token,
+            databaseSettings: variant?.Wal == true ? new Dictionary<string, string> { [source] = "capture-mode = wal" } : null);
     }
 
     private async Task<long> CountAsync(string sql)

@@ -42,10 +42,10 @@ public sealed class AdminHost : IAsyncDisposable
 
     public static async Task<AdminHost> StartAsync(
         IReadOnlyDictionary<string, string> databases, IEnumerable<string> syncs, string? token = null, string bind = "127.0.0.1",
-        IReadOnlyDictionary<string, string?>? hostSettings = null)
+        IReadOnlyDictionary<string, string?>? hostSettings = null, IReadOnlyDictionary<string, string>? databaseSettings = null)
     {
         var admin = $"admin {{ enabled = true, url = \"http://{bind}:0\"{(token is null ? "" : $", token = {ConfigFile.Quote(token)}")} }}";
-        var config = ConfigFile.Write(databases, syncs, admin);
+        var config = ConfigFile.Write(databases, syncs, admin, databaseSettings);
         var logs = new LogCollector();
         var host = ActorSyncHost.Build(ActorSyncConfiguration.Load(config.Path), logging =>
         {
