@@ -79,13 +79,17 @@ public static class ActorSyncTelemetry
                 }
             });
 
-        // Meters made by another host's IMeterFactory in the same process (tests run several engines) are not this
-        // host's: a view drops them, as the hand-written exporter's listener did.
+        // Meters made by another host's IMeterFactory in the same process (tests run several engines), and ActorSync
+        // meters made without one (an engine started outside a host), are not this host's: a view drops them, as the
+        // hand-written exporter's listener did. Npgsql's meter is the process's own (no factory) and stays.
         services.ConfigureOpenTelemetryMeterProvider((provider, builder) =>
         {
             var own = provider.GetRequiredService<IMeterFactory>();
             builder.AddView(instrument =>
-                instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop : null);
+                (instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, own))
+                || (instrument.Meter.Name == ActorSyncMetrics.MeterName && !ReferenceEquals(instrument.Meter.Scope, own))
+                    ? MetricStreamConfiguration.Drop
+                    : null);
         });
         if (otlp)
         {
