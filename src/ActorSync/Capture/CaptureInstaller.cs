@@ -47,8 +47,9 @@ public static class CaptureInstaller
     public static Task UninstallAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
         RunScriptAsync(connection, [CaptureScript.Uninstall], cancellationToken);
 
-    private static async Task RunScriptAsync(
-        NpgsqlConnection connection, IReadOnlyList<string> statements, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="statements"/> in one transaction under the capture installation lock.</summary>
+    internal static async Task RunScriptAsync(
+        NpgsqlConnection connection, IEnumerable<string> statements, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, 0)", connection, transaction))

@@ -26,7 +26,7 @@ public static class WalSwitch
             }
         }
 
-        await RunAsync(source, TriggerKinds.Select(kind =>
+        await CaptureInstaller.RunScriptAsync(source, TriggerKinds.Select(kind =>
         {
             var trigger = CaptureScript.TriggerName(plan.Sync.SqlName, kind);
             return $"DROP TRIGGER IF EXISTS {Identifier.Quote(trigger)} ON {plan.SourceTable}";
@@ -49,24 +49,6 @@ public static class WalSwitch
             return $"DO {tag}{body}{tag}";
         }));
         statements.Add($"DELETE FROM actorsync.syncs WHERE sync_name = {Literal.Quote(name)}");
-        return RunAsync(source, statements, cancellationToken);
-    }
-
-    private static async Task RunAsync(NpgsqlConnection connection, IEnumerable<string> statements, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1, 0)", connection, transaction))
-        {
-            lockCommand.Parameters.Add(new NpgsqlParameter<int> { TypedValue = CaptureScript.LockClass });
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        foreach (var statement in statements)
-        {
-            await using var command = new NpgsqlCommand(statement, connection, transaction);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        return CaptureInstaller.RunScriptAsync(source, statements, cancellationToken);
     }
 }
