@@ -28,17 +28,13 @@ public static class BatchApplier
         await using (var sourceTransaction = await source.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken))
         {
             // The batch's steps are spans under its span when tracing (issue 21), null otherwise.
-            using (var read = ActorSyncActivities.StartStep("source read"))
+            var read = await ReadStepAsync(plan, source, sourceTransaction, batchSize, cancellationToken);
+            if (read is null)
             {
-                batch = await DeltaBatch.ReadAsync(plan, source, sourceTransaction, batchSize, cancellationToken);
-                if (batch.IsEmpty)
-                {
-                    ActorSyncActivities.Discard(read);
-                    return BatchResult.Nothing;
-                }
-
-                await PrepareLargeBatchAsync(plan, source, sourceTransaction, batch, cancellationToken);
+                return BatchResult.Nothing;
             }
+
+            batch = read;
 
             var write = ActorSyncActivities.StartStep("target write");
 
@@ -131,17 +127,13 @@ public static class BatchApplier
     {
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         DeltaBatch batch;
-        using (var read = ActorSyncActivities.StartStep("source read"))
+        var read = await ReadStepAsync(plan, connection, transaction, batchSize, cancellationToken);
+        if (read is null)
         {
-            batch = await DeltaBatch.ReadAsync(plan, connection, transaction, batchSize, cancellationToken);
-            if (batch.IsEmpty)
-            {
-                ActorSyncActivities.Discard(read);
-                return BatchResult.Nothing;
-            }
-
-            await PrepareLargeBatchAsync(plan, connection, transaction, batch, cancellationToken);
+            return BatchResult.Nothing;
         }
+
+        batch = read;
 
         var write = ActorSyncActivities.StartStep("target write");
 
@@ -297,5 +289,24 @@ public static class BatchApplier
         }
 
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The batch's "source read" step: its delta rows (and, for a large batch, what it prepares); null when nothing is
+    /// pending, and then the step is not exported.
+    /// </summary>
+    private static async Task<DeltaBatch?> ReadStepAsync(
+        SyncPlan plan, NpgsqlConnection source, NpgsqlTransaction transaction, int batchSize, CancellationToken cancellationToken)
+    {
+        using var read = ActorSyncActivities.StartStep("source read");
+        var batch = await DeltaBatch.ReadAsync(plan, source, transaction, batchSize, cancellationToken);
+        if (batch.IsEmpty)
+        {
+            ActorSyncActivities.Discard(read);
+            return null;
+        }
+
+        await PrepareLargeBatchAsync(plan, source, transaction, batch, cancellationToken);
+        return batch;
     }
 }
