@@ -31,12 +31,16 @@ public sealed class FailureLogTests(PostgresDatabaseFixture database) : IClassFi
         }
 
         await database.ExecuteAsync("INSERT INTO cut VALUES (2, 'b')");
-        const string Waiting = "SELECT pid FROM pg_stat_activity WHERE application_name = 'actorsync-write' AND wait_event_type = 'Lock'";
+        // Every query on pg_stat_activity names this class's database: other test classes run their own ActorSync
+        // processes against the same server at the same time (CI once saw two 'actorsync-read' backends here).
+        const string Waiting =
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'actorsync-write' AND wait_event_type = 'Lock'";
+        const string Reading =
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'actorsync-read' AND state = 'idle in transaction'";
         var waiting = await Eventually.ValueAsync(() => CountAsync(target, Waiting), count => count > 0);
         Assert.True(waiting > 0, "the apply never waited for the lock");
-        Assert.Equal(1, await CountAsync(database.DataSource, "SELECT pid FROM pg_stat_activity WHERE application_name = 'actorsync-read' AND state = 'idle in transaction'"));
-        await database.ExecuteAsync(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'actorsync-read' AND state = 'idle in transaction'");
+        Assert.Equal(1, await CountAsync(database.DataSource, Reading));
+        await database.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM ({Reading}) r");
         await EngineHarness.ExecuteAsync(target, $"SELECT pg_terminate_backend(pid) FROM ({Waiting}) w");
         await run.WaitForOutputAsync("Sync cut is failing", TimeSpan.FromSeconds(30));
         await transaction.RollbackAsync();
