@@ -15,14 +15,14 @@ public sealed class TracingTests(PostgresDatabaseFixture database) : IClassFixtu
     public async Task Batches_snapshot_ranges_commands_and_errors_are_exported_over_otlp_with_npgsql_spans_beneath()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        var (target, databases) = await database.CreateTargetAsync("traced", "refused");
+        var (target, databases) = await database.CreateTargetAsync("traced", "traced_refused");
         await database.ExecuteAsync("INSERT INTO traced SELECT g, 'before' FROM generate_series(1, 100) g");
-        await EngineHarness.ExecuteAsync(target, "ALTER TABLE refused ADD CHECK (v <> 'no')");
+        await EngineHarness.ExecuteAsync(target, "ALTER TABLE traced_refused ADD CHECK (v <> 'no')");
         await using var host = await AdminHost.StartAsync(
             databases,
             [
                 "{ name = traced, source = \"src:public.traced\", target = \"tgt:public.traced\" }",
-                "{ name = refused, source = \"src:public.refused\", target = \"tgt:public.refused\" }",
+                "{ name = traced_refused, source = \"src:public.traced_refused\", target = \"tgt:public.traced_refused\" }",
             ],
             hostSettings: new Dictionary<string, string?>
             {
@@ -33,7 +33,7 @@ public sealed class TracingTests(PostgresDatabaseFixture database) : IClassFixtu
             });
         await host.WaitForStateAsync("traced", SyncStates.Idle);
         await database.ExecuteAsync("INSERT INTO traced SELECT g, 'after' FROM generate_series(101, 150) g");
-        await database.ExecuteAsync("INSERT INTO refused VALUES (1, 'no')");
+        await database.ExecuteAsync("INSERT INTO traced_refused VALUES (1, 'no')");
 
         // The snapshot copied its range in a span of its own.
         var range = await Eventually.ValueAsync(
@@ -64,7 +64,7 @@ public sealed class TracingTests(PostgresDatabaseFixture database) : IClassFixtu
 
         // A refused row fails the batch: the span has status Error, the message, and an exception event.
         var failed = await Eventually.ValueAsync(
-            () => Task.FromResult(receiver.Spans.FirstOrDefault(s => s.Name == "batch" && Equals(s.Attributes.GetValueOrDefault("sync"), "refused"))),
+            () => Task.FromResult(receiver.Spans.FirstOrDefault(s => s.Name == "batch" && Equals(s.Attributes.GetValueOrDefault("sync"), "traced_refused"))),
             s => s is not null);
         Assert.Equal(2, failed!.StatusCode);
         Assert.Contains("check constraint", failed.StatusMessage, StringComparison.Ordinal);
