@@ -86,7 +86,9 @@ public sealed partial class MetricsEndpointTests(PostgresDatabaseFixture databas
         // Npgsql's and ASP.NET Core's own metrics come along; Npgsql names a pool by ActorSync's database and role, not by
         // its connection string.
         Assert.All(ExportedMetrics.Libraries, name => Assert.Contains(types, t => t.Name == name));
-        Assert.Contains("db_client_connection_max{db_client_connection_pool_name=\"src/write\"} 10", text, StringComparison.Ordinal);
+        // (Npgsql's meter is process-wide: other test classes' hosts have pools named src/write too, with their own
+        // maximum, and the last one observed wins; so only the name is asserted here, not this host's 10.)
+        Assert.Contains(samples.Keys, k => k == "db_client_connection_max{db_client_connection_pool_name=\"src/write\"}");
         Assert.DoesNotContain("password", text, StringComparison.OrdinalIgnoreCase);
     }
 
