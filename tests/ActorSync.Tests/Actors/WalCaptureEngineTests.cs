@@ -4,6 +4,7 @@ using ActorSync.Capture;
 using ActorSync.Configuration;
 using ActorSync.Tests.Support;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ActorSync.Tests.Actors;
 
@@ -113,22 +114,23 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
             SyncDriver.Define("strict", $"{_src}:public.strict", "tgt:public.strict"),
             SyncDriver.Define("easy", $"{_src}:public.easy", "tgt:public.easy"),
         };
-        string before;
+        NpgsqlLogSequenceNumber refusedAt;
         await using (var engine = Start(syncs))
         {
             await EngineHarness.WaitForStateAsync(engine, "strict", SyncStates.Idle);
             await EngineHarness.WaitForStateAsync(engine, "easy", SyncStates.Idle);
             await database.ExecuteAsync("INSERT INTO easy VALUES (1, 'first')");
             await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "easy", _target, "easy", "id"));
-            await Eventually.AssertAsync(async () => Assert.Equal(
-                await ScalarAsync<string>("SELECT pg_current_wal_lsn()::text"), await ConfirmedAsync(), StringComparer.Ordinal), TimeSpan.FromSeconds(30));
-            before = (await ConfirmedAsync())!;
+            await AssertConfirmsAsync(await WalPositionAsync());
 
-            await database.ExecuteAsync("INSERT INTO strict VALUES (1, 'forbidden')");
+            // Read in the refused insert's own transaction, after the insert: its commit comes later in the WAL.
+            refusedAt = await ScalarAsync<NpgsqlLogSequenceNumber>("INSERT INTO strict VALUES (1, 'forbidden'); SELECT pg_current_wal_insert_lsn()");
             await database.ExecuteAsync("INSERT INTO easy VALUES (2, 'after the refused change')");
             await EngineHarness.WaitForStateAsync(engine, "strict", SyncStates.Failing);
             await Task.Delay(TimeSpan.FromSeconds(3)); // status updates and keep-alives come and go: still nothing confirmed
-            Assert.Equal(before, await ConfirmedAsync());
+            // Other test classes' WAL may be confirmed up to the refused change (keep-alives), never past it.
+            var confirmed = await ConfirmedAsync();
+            Assert.True(confirmed <= refusedAt, $"the slot confirmed {confirmed}, past the refused change (at {refusedAt})");
         }
 
         // Killed while the change was unapplied: the slot still has it, and so does the next start.
@@ -137,7 +139,7 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
         {
             await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "strict", _target, "strict", "id"));
             await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "easy", _target, "easy", "id"));
-            await Eventually.AssertAsync(async () => Assert.NotEqual(before, await ConfirmedAsync()));
+            await AssertConfirmsAsync(refusedAt, past: true);
         }
     }
 
@@ -183,8 +185,7 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
         var status = (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Syncs.Single();
         // 50,000 keys in chunks of at most 2,000: at least 25 target transactions.
         Assert.True(status.BatchesApplied - batchesBefore >= 25, $"{status.BatchesApplied - batchesBefore} batches");
-        await Eventually.AssertAsync(async () => Assert.Equal(
-            await ScalarAsync<string>("SELECT pg_current_wal_lsn()::text"), await ConfirmedAsync(), StringComparer.Ordinal), TimeSpan.FromSeconds(30));
+        await AssertConfirmsAsync(await WalPositionAsync());
     }
 
     [Fact]
@@ -350,12 +351,27 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
         await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "orders", database.DataSource, "orders_copy", "id"));
     }
 
-    private async Task<string?> ConfirmedAsync()
+    private async Task<NpgsqlLogSequenceNumber?> ConfirmedAsync()
     {
-        await using var command = database.DataSource.CreateCommand("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = $1");
+        await using var command = database.DataSource.CreateCommand("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = WalNames.Slot(_src) });
-        return (string?)await command.ExecuteScalarAsync();
+        return (NpgsqlLogSequenceNumber?)await command.ExecuteScalarAsync();
     }
+
+    /// <summary>
+    /// The server's WAL position now, past every change committed so far. WAL is the server's and other test classes
+    /// write it all the time, so a slot is only ever waited on to reach such a mark, never to equal the server's position.
+    /// </summary>
+    private Task<NpgsqlLogSequenceNumber> WalPositionAsync() => ScalarAsync<NpgsqlLogSequenceNumber>("SELECT pg_current_wal_lsn()");
+
+    /// <summary>Waits for the slot to confirm <paramref name="position"/> (or to move past it).</summary>
+    private Task AssertConfirmsAsync(NpgsqlLogSequenceNumber position, bool past = false) => Eventually.AssertAsync(
+        async () =>
+        {
+            var confirmed = await ConfirmedAsync();
+            Assert.True(past ? confirmed > position : confirmed >= position, $"the slot confirmed {confirmed?.ToString() ?? "nothing"}, not yet {(past ? "past " : "")}{position}");
+        },
+        TimeSpan.FromSeconds(30));
 
     private async Task<string[]> PublishedTablesAsync()
     {
