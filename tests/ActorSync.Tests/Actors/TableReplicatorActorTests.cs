@@ -56,14 +56,15 @@ public sealed class TableReplicatorActorTests(PostgresDatabaseFixture database) 
         }
 
         replicator.Tell(new ChangesPending(sync.SqlName));
+        // This class's database only: a table of that name may be locked in another test class's database.
         await Eventually.AssertAsync(async () => Assert.True(
-            await database.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%blocked_tgt%'") > 0));
+            await database.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%blocked_tgt%'") > 0));
 
         // The batch is a task piped back to the actor: its mailbox stays free for status.
         var status = await replicator.Ask<SyncStatus>(SyncStatusRequested.Instance, TimeSpan.FromSeconds(3));
         Assert.Equal(sync.Name, status.Name);
         Assert.Equal(0, status.BatchesApplied);
-        Assert.True(await database.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%blocked_tgt%'") > 0);
+        Assert.True(await database.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%blocked_tgt%'") > 0);
 
         await transaction.RollbackAsync();
         listener.ExpectMsg<WakeUpWanted>(Long);

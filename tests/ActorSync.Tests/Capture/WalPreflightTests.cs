@@ -176,9 +176,10 @@ public sealed class WalPreflightTests(PostgresDatabaseFixture database, WalPrefl
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+        // Slots are the server's, and the server is shared: only a slot of this database is this test's.
         await using var command = new NpgsqlCommand(
             """
-            SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'actorsync_src')
+            SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'actorsync_src' AND database = current_database())
                  + (SELECT count(*) FROM pg_publication WHERE pubname = 'actorsync_src')
                  + (SELECT count(*) FROM pg_namespace WHERE nspname = 'actorsync')
             """,

@@ -22,8 +22,9 @@ public sealed class RunCommandTests(PostgresDatabaseFixture database) : IClassFi
             var copying = await Eventually.ValueAsync(
                 async () =>
                 {
+                    // In the target database only: other test classes run ActorSync COPYs into targets of their own.
                     await using var command = target.CreateCommand(
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'actorsync%' AND state = 'active' AND query LIKE 'COPY%'");
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'actorsync%' AND state = 'active' AND query LIKE 'COPY%'");
                     return (long)(await command.ExecuteScalarAsync())!;
                 },
                 active => active > 0,
