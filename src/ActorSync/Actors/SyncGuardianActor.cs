@@ -146,10 +146,17 @@ public sealed class EngineState(
 
     public SyncHealth SyncHealth(string sync)
     {
-        var health = _syncs.GetOrAdd(sync, _ => new SyncHealth());
+        var health = _syncs.GetOrAdd(sync, name => new SyncHealth(WalBacklogKeys(name)));
         Metrics.TrackLag(sync, health.Lag);
         return health;
     }
+
+    /// <summary>The <c>wal-backlog-keys</c> of the sync's source database (its default when the sync is not known).</summary>
+    private int WalBacklogKeys(string sync) =>
+        Syncs.FirstOrDefault(s => string.Equals(s.Name, sync, StringComparison.Ordinal)) is { } definition
+        && Options.Databases.TryGetValue(definition.Source.Database, out var database)
+            ? database.WalBacklogKeys
+            : Listening.WalBacklog.DefaultMaxKeys;
 
     /// <summary>Why the engine's root actor could not start its children (it stopped), or null.</summary>
     public Exception? StartFailure { get; set; }

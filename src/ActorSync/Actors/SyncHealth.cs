@@ -4,7 +4,10 @@ using ActorSync.Telemetry;
 namespace ActorSync.Actors;
 
 /// <summary>A sync's counters and failure history, kept across its replicator's restarts (held by its Props).</summary>
-public sealed class SyncHealth
+/// <param name="walBacklogKeys">
+/// WAL capture: the most distinct keys its backlog holds (<c>databases.NAME.wal-backlog-keys</c> of its source database).
+/// </param>
+public sealed class SyncHealth(int walBacklogKeys = Listening.WalBacklog.DefaultMaxKeys)
 {
     public RestartHistory History { get; } = new();
 
@@ -30,7 +33,7 @@ public sealed class SyncHealth
     public long DeadLetters { get; set; }
 
     /// <summary>WAL capture: keys taken from the stream and not applied yet (issue #20).</summary>
-    public Listening.WalBacklog WalBacklog { get; } = new();
+    public Listening.WalBacklog WalBacklog { get; } = new(walBacklogKeys);
 
     public void RecordBatch(BatchResult result)
     {

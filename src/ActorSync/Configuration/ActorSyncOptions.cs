@@ -44,6 +44,13 @@ public sealed class DatabaseOptions
     /// <c>1GB</c>) before <c>/status</c>, <c>health</c> and the log warn. Default 1GB.
     /// </summary>
     public long SlotRetentionWarning { get; set; } = 1_000_000_000;
+
+    /// <summary>
+    /// <c>wal-backlog-keys</c>: with <c>capture-mode = wal</c>, the most distinct changed keys one sync of this database
+    /// keeps in memory while it cannot apply them (copying, paused, failing). Past it the sync drops them and the stream
+    /// is replayed from the slot's confirmed position, which was held back for it. Default 200000.
+    /// </summary>
+    public int WalBacklogKeys { get; set; } = Listening.WalBacklog.DefaultMaxKeys;
 }
 
 /// <summary>How a source database's changes are captured (<c>databases.NAME.capture-mode</c>).</summary>

@@ -14,7 +14,7 @@ namespace ActorSync.Configuration;
 internal static class ActorSyncOptionsBinder
 {
     public static readonly string[] RootKeys = ["databases", "defaults", "admin", "syncs"];
-    public static readonly string[] DatabaseKeys = ["connection-string", "max-connections", "capture-mode", "slot-retention-warning"];
+    public static readonly string[] DatabaseKeys = ["connection-string", "max-connections", "capture-mode", "slot-retention-warning", "wal-backlog-keys"];
     public static readonly string[] DefaultsKeys =
         ["batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change", "capture-mode",
         "on-apply-error", "backoff"];
@@ -77,6 +77,7 @@ internal static class ActorSyncOptionsBinder
         options.MaxConnections = database.Int32("max-connections") ?? options.MaxConnections;
         options.CaptureMode = database.DatabaseCapture("capture-mode") ?? options.CaptureMode;
         options.SlotRetentionWarning = database.Size("slot-retention-warning") ?? options.SlotRetentionWarning;
+        options.WalBacklogKeys = database.Int32("wal-backlog-keys") ?? options.WalBacklogKeys;
         return options;
     }
 

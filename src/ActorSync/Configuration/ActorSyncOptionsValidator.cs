@@ -38,6 +38,12 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
             {
                 CheckWalDatabase($"{Root}:databases:{name}", name, slots, context);
             }
+            else if (context.Configuration.GetSection($"{Root}:databases:{name}:wal-backlog-keys").Value is not null)
+            {
+                context.Add(
+                    $"{Root}:databases:{name}:wal-backlog-keys",
+                    $"wal-backlog-keys is a setting of WAL capture, but database '{name}' captures with triggers: remove it, or set databases.{name}.capture-mode = wal");
+            }
         }
 
         var defaults = $"{Root}:defaults";
@@ -101,6 +107,7 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
         }
 
         CheckPositive(context, $"{key}:max-connections", database.MaxConnections);
+        CheckPositive(context, $"{key}:wal-backlog-keys", database.WalBacklogKeys);
     }
 
     private static void CheckWalDatabase(string key, string name, Dictionary<string, string> slots, ConfigurationContext context)

@@ -102,13 +102,20 @@ public sealed class WalKeySet
 /// across its replicator's restarts. While it holds any, the listener holds the slot's confirmed position back for it
 /// (DESIGN.md, "WAL capture"). Past <see cref="MaxKeys"/> the keys are dropped and the stream is replayed instead.
 /// </summary>
-public sealed class WalBacklog
+/// <param name="maxKeys">
+/// The most distinct keys held in memory (<c>databases.NAME.wal-backlog-keys</c>); past it the backlog gives up and asks
+/// for a replay from the slot.
+/// </param>
+public sealed class WalBacklog(int maxKeys = WalBacklog.DefaultMaxKeys)
 {
-    /// <summary>Distinct keys held in memory before the backlog gives up and asks for a replay from the slot.</summary>
-    public const int MaxKeys = 200_000;
+    /// <summary>The default of <c>databases.NAME.wal-backlog-keys</c>.</summary>
+    public const int DefaultMaxKeys = 200_000;
 
     private readonly object _gate = new();
     private WalKeySet _keys = new();
+
+    /// <summary>Distinct keys held in memory before the backlog gives up and asks for a replay from the slot.</summary>
+    public int MaxKeys { get; } = maxKeys > 0 ? maxKeys : throw new ArgumentOutOfRangeException(nameof(maxKeys), maxKeys, "must be greater than 0");
 
     /// <summary>Keys were dropped: the stream must be replayed from the slot's confirmed position.</summary>
     public bool Overflowed { get; private set; }

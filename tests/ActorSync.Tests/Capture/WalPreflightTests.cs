@@ -169,6 +169,32 @@ public sealed class WalPreflightTests(PostgresDatabaseFixture database, WalPrefl
         await AssertNothingInstalledAsync(source);
     }
 
+    [Fact]
+    public async Task Run_as_a_process_refuses_a_wal_source_without_logical_wal_naming_the_database_and_installs_nothing_anywhere()
+    {
+        var source = await poor.CreateSourceAsync();
+        // Beside it, a database that captures with triggers and would be installed first if run went ahead.
+        await database.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS beside (id int PRIMARY KEY, v text);
+            CREATE TABLE IF NOT EXISTS beside_copy (id int PRIMARY KEY, v text);
+            """);
+        using var config = WalCapture.Config(
+            source, database.ConnectionString, [Sync("poor", "items"), "{ name = beside, source = \"tgt:public.beside\", target = \"tgt:public.beside_copy\" }"]);
+
+        var (exitCode, output) = await ActorSyncProcess.RunAsync(["run", "--config", config.Path]);
+
+        Assert.True(exitCode == ExitCodes.BadInput, $"exit code {exitCode}:\n{output}");
+        Assert.Contains(
+            "database 'src' (capture-mode = wal): wal_level is replica, and WAL capture needs logical: run ALTER SYSTEM SET wal_level = logical; " +
+            "as a superuser and restart the server (or capture this database with triggers: remove databases.src.capture-mode)",
+            output, StringComparison.Ordinal);
+        Assert.Contains("Not started: nothing was installed or changed.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        await AssertNothingInstalledAsync(source);
+        await AssertNothingInstalledAsync(database.ConnectionString); // the trigger source and the target: no schema, no state
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'beside'::regclass AND NOT tgisinternal"));
+    }
+
     private static string Sync(string name, string table, string extra = "") =>
         $"{{ name = {name}, source = \"src:public.{table}\", target = \"tgt:public.{table}_copy\"{(extra.Length > 0 ? ", " + extra : "")} }}";
 

@@ -114,6 +114,57 @@ public sealed class ActorSyncConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Wal_backlog_keys_defaults_to_200000_and_is_set_per_wal_source_database()
+    {
+        var configuration = Load("""
+            actorsync {
+              databases {
+                main { connection-string = "Host=x", capture-mode = wal, wal-backlog-keys = 1000 }
+                side { connection-string = "Host=y", capture-mode = wal }
+                other { connection-string = "Host=z" }
+              }
+              syncs = [
+                { name = a, source = "main:public.a", target = "other:public.a" }
+                { name = b, source = "side:public.b", target = "other:public.b" }
+              ]
+            }
+            """);
+
+        Assert.Equal(1000, configuration.Options.Databases["main"].WalBacklogKeys);
+        Assert.Equal(200_000, configuration.Options.Databases["side"].WalBacklogKeys);
+        Assert.Equal(200_000, configuration.Options.Databases["other"].WalBacklogKeys);
+        Assert.Equal(200_000, ActorSync.Listening.WalBacklog.DefaultMaxKeys);
+    }
+
+    [Fact]
+    public void Wal_backlog_keys_must_be_a_positive_whole_number_on_a_wal_source_database()
+    {
+        var problems = Problems("""
+            actorsync {
+              databases {
+                main { connection-string = "Host=x", capture-mode = wal, wal-backlog-keys = 0 }
+                side { connection-string = "Host=y", capture-mode = wal, wal-backlog-keys = lots }
+                other { connection-string = "Host=z", wal-backlog-keys = 1000 }
+                last { connection-string = "Host=z", capture-mode = wal, wal-backlog-keys = -5 }
+              }
+              syncs = [
+                { name = a, source = "main:public.a", target = "other:public.a" }
+                { name = b, source = "side:public.b", target = "other:public.b" }
+                { name = c, source = "last:public.c", target = "other:public.c" }
+              ]
+            }
+            """);
+
+        Assert.Contains(problems, p => p.StartsWith(Origin(3, 81), StringComparison.Ordinal) && p.Contains("wal-backlog-keys: must be greater than 0, found 0", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(4, 81), StringComparison.Ordinal) && p.Contains("expected a whole number, found 'lots'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(5, 62), StringComparison.Ordinal) && p.Contains(
+            "wal-backlog-keys is a setting of WAL capture, but database 'other' captures with triggers: remove it, or set databases.other.capture-mode = wal",
+            StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(6, 81), StringComparison.Ordinal) && p.Contains("must be greater than 0, found -5", StringComparison.Ordinal));
+        Assert.Equal(4, problems.Count);
+    }
+
+    [Fact]
     public void Replica_identity_is_an_opt_in_per_sync_of_a_wal_source_only()
     {
         var configuration = Load("""

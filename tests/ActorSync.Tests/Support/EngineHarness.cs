@@ -16,7 +16,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public static SyncEngine Start(
         IReadOnlyDictionary<string, string> databases, IEnumerable<SyncDefinition> syncs, CaptureMode mode = CaptureMode.Row,
-        ILoggerFactory? loggerFactory = null, Action<ActorSyncOptions>? configure = null)
+        ILoggerFactory? loggerFactory = null, Action<ActorSyncOptions>? configure = null, Action<EngineState>? inspect = null)
     {
         var options = new ActorSyncOptions
         {
@@ -31,8 +31,9 @@ public sealed class EngineHarness : IAsyncDisposable
             SchemaCheckInterval = TimeSpan.FromMilliseconds(500),
             FailOnUnhandledMessages = true,
         };
-        return SyncEngine.Start(new EngineState(
-            options, syncs.Select(s => s with { CaptureMode = mode }).ToArray(), settings, loggerFactory ?? NullLoggerFactory.Instance));
+        var state = new EngineState(options, syncs.Select(s => s with { CaptureMode = mode }).ToArray(), settings, loggerFactory ?? NullLoggerFactory.Instance);
+        inspect?.Invoke(state); // what lives beyond the actors (a sync's health, its WAL backlog), for tests that look inside
+        return SyncEngine.Start(state);
     }
 
     public async ValueTask DisposeAsync() => await Engine.DisposeAsync();
