@@ -77,6 +77,55 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
     }
 
     [Fact]
+    public async Task Once_streaming_decoded_rows_reach_the_target_while_the_source_table_is_locked_against_every_reader()
+    {
+        await database.ExecuteAsync("CREATE TABLE direct (id int PRIMARY KEY, v text); INSERT INTO direct SELECT g, 'copied' FROM generate_series(1, 10) g");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE direct (id int PRIMARY KEY, v text)");
+        await using var engine = Start(SyncDriver.Define("direct", $"{_src}:public.direct", "tgt:public.direct"));
+        await EngineHarness.WaitForStateAsync(engine, "direct", SyncStates.Idle);
+
+        // The first change after the copy is re-read by key; it fixes the position from which decoded rows may be
+        // applied as they are (DESIGN.md, "WAL capture").
+        await database.ExecuteAsync("INSERT INTO direct VALUES (11, 'first')");
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "direct", _target, "direct", "id"));
+
+        // The target's table is locked, so the next apply waits there; the changes after it queue behind it.
+        await using var targetBlocker = await _target.OpenConnectionAsync();
+        await using var targetLock = await targetBlocker.BeginTransactionAsync();
+        await using (var lockTarget = new NpgsqlCommand("LOCK TABLE direct IN ACCESS EXCLUSIVE MODE", targetBlocker, targetLock))
+        {
+            await lockTarget.ExecuteNonQueryAsync();
+        }
+
+        await database.ExecuteAsync("INSERT INTO direct VALUES (12, 'waits at the target')");
+        await Eventually.AssertAsync(async () => Assert.True(
+            await TargetScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%direct%'") > 0,
+            "the apply never waited for the target's lock"));
+        await database.ExecuteAsync("UPDATE direct SET v = 'updated' WHERE id <= 5; DELETE FROM direct WHERE id = 6; INSERT INTO direct VALUES (13, 'queued')");
+
+        // Now no one may read the source table: a re-read would wait. The decoded rows need no read.
+        await using var sourceBlocker = await database.DataSource.OpenConnectionAsync();
+        await using var sourceLock = await sourceBlocker.BeginTransactionAsync();
+        await using (var lockSource = new NpgsqlCommand("LOCK TABLE direct IN ACCESS EXCLUSIVE MODE", sourceBlocker, sourceLock))
+        {
+            await lockSource.ExecuteNonQueryAsync();
+        }
+
+        await targetLock.RollbackAsync();
+        await Eventually.AssertAsync(async () =>
+        {
+            Assert.Equal(12L, await TargetScalarAsync<long>("SELECT count(*) FROM direct"));
+            Assert.Equal(5L, await TargetScalarAsync<long>("SELECT count(*) FROM direct WHERE v = 'updated'"));
+            Assert.Equal(1L, await TargetScalarAsync<long>("SELECT count(*) FROM direct WHERE id = 13"));
+        });
+
+        await sourceLock.RollbackAsync();
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "direct", _target, "direct", "id"));
+        var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default);
+        Assert.All(status.Syncs, s => Assert.True(s.Restarts == 0 && s.LastError is null, s.LastError?.Message));
+    }
+
+    [Fact]
     public async Task A_rolled_back_transaction_leaves_no_trace()
     {
         await database.ExecuteAsync("CREATE TABLE rb (id int PRIMARY KEY, v text); INSERT INTO rb VALUES (1, 'kept')");
