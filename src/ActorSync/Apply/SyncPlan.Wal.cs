@@ -44,9 +44,14 @@ public sealed partial class SyncPlan
     /// <summary>
     /// Decoded rows may be applied as they are (no source read): the sync has no <c>where</c> (whether a row belongs
     /// is the source's to say), its database has not chosen <c>wal-apply = reread</c>, is not in a group (a group reads its members in one source snapshot), and every copied
-    /// column has the same type on both sides (a row's text is the source type's; it is read back as the target's).
+    /// column has the same type on both sides (a row's text is the source type's; it is read back as the target's) and
+    /// none is formatted by a locale setting.
     /// </summary>
-    public bool AppliesWalRows => Sync.AppliesDecodedRows && Sync.Where is null && !Grouped && Columns.All(c => !c.NeedsCast);
+    public bool AppliesWalRows =>
+        Sync.AppliesDecodedRows && Sync.Where is null && !Grouped && Columns.All(c => !c.NeedsCast && !LocaleFormatted(c.SourceType));
+
+    // money's text follows the session's lc_monetary, which the source and the target may not share: such a row is re-read.
+    private static bool LocaleFormatted(string type) => type is "money" or "money[]";
 
     /// <summary>
     /// Where each copied column is among a decoded row's <paramref name="columns"/>, or null when one is missing (a

@@ -27,6 +27,10 @@ public static class WalRowApplier
         var write = ActorSyncActivities.StartStep("target write");
         await using var transaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         await BatchApplier.SetTimeoutsAsync(target, transaction, plan.Sync.ApplyTimeout, nestedLoops: small, cancellationToken);
+
+        // The rows' text is in the WAL sender's output styles (WalStream sets them): read it back in the same ones.
+        await BatchApplier.ExecuteAsync(
+            target, transaction, "SELECT set_config('DateStyle', 'ISO, MDY', true), set_config('IntervalStyle', 'postgres', true)", null, cancellationToken);
         if (deleted.Count > 0)
         {
             removed = await BatchApplier.DeleteKeysAsync(plan, target, transaction, Columns(deleted, plan.Keys.Count), cancellationToken);

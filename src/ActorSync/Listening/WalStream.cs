@@ -49,7 +49,7 @@ public sealed class WalStream : IAsyncDisposable
     /// A chunk also ends once its rows hold this many characters: decoded rows are text in memory, two chunks at a time
     /// (one applied, the next decoded).
     /// </summary>
-    public const long MaxChunkCharacters = 4 * 1024 * 1024;
+    public const long MaxChunkCharacters = 2 * 1024 * 1024;
 
     /// <summary>
     /// Small chunks (the stream caught up) go out without waiting for the ones before: each sync applies its parts in
@@ -82,6 +82,10 @@ public sealed class WalStream : IAsyncDisposable
     {
         // The pools' larger buffer (Pools/PoolConnectionSettings): fewer reads that complete asynchronously per message.
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "actorsync-wal", TcpKeepAlive = true, ReadBufferSize = 64 * 1024 };
+
+        // Decoded rows are text in the output format of the WAL sender's session, which the target reads back: dates in
+        // ISO order, intervals in the postgres style, floats exact, whatever the server's defaults (WalRowApplier).
+        builder.Options = $"{builder.Options} -c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3".Trim();
         var connection = new LogicalReplicationConnection(builder.ConnectionString);
         try
         {
@@ -245,14 +249,16 @@ public sealed class WalStream : IAsyncDisposable
 
             if (current.Keys >= chunkKeys || characters >= MaxChunkCharacters)
             {
-                // Backpressure: a full chunk goes out once every chunk before it is applied, and the stream is not read
-                // meanwhile, so at most two full chunks are in memory (one applied, one decoded).
-                while (outstanding.TryDequeue(out var earlier))
+                // Backpressure: a full chunk goes out once at most one chunk before it is still being applied, and the
+                // stream is not read meanwhile, so at most three full chunks are in memory (applied, next, decoded).
+                while (outstanding.Count > 1 || charactersOut > MaxChunkCharacters)
                 {
+                    var earlier = outstanding.Dequeue();
+                    charactersOut -= earlier.Characters;
                     await earlier.Applied;
                 }
 
-                charactersOut = characters;
+                charactersOut += characters;
                 outstanding.Enqueue((dispatch(current), characters));
                 current = NewChunk();
                 characters = 0;
@@ -346,6 +352,7 @@ public sealed class WalStream : IAsyncDisposable
         var values = new string?[entry.Columns.Length];
         var index = 0;
         var unchanged = false;
+        var keyUnchanged = false;
         long characters = 0;
         await foreach (var value in tuple.WithCancellation(cancellationToken))
         {
@@ -354,6 +361,7 @@ public sealed class WalStream : IAsyncDisposable
                 if (value.IsUnchangedToastedValue)
                 {
                     unchanged = true;
+                    keyUnchanged |= Array.BinarySearch(entry.Needed, index) >= 0;
                 }
                 else if (!value.IsDBNull)
                 {
@@ -391,7 +399,7 @@ public sealed class WalStream : IAsyncDisposable
 
                 chunk.Keys++;
             }
-            else if (unchanged && onlyTuple)
+            else if (keyUnchanged && onlyTuple)
             {
                 // A key too large to be stored inline, unchanged by an UPDATE: pgoutput sends neither its value nor an
                 // old key. Only REPLICA IDENTITY FULL makes it send the old row.
