@@ -404,10 +404,10 @@ public sealed partial class TableReplicatorActor
     /// </summary>
     private void RememberReread(WalReread reread)
     {
-        reread.Keys?.DropRows();
+        reread.Keys.DropRows();
         _walRereads.Add(reread);
         _walRowsFrom ??= reread.Bound;
-        if (_walRereads.Sum(r => (long)(r.Keys?.Count ?? 0)) > WalBacklog.DefaultMaxKeys)
+        if (_walRereads.Sum(r => (long)r.Keys.Count) > WalBacklog.DefaultMaxKeys)
         {
             var past = _walRereads.Max(r => r.Bound);
             _walRowsFrom = _walRowsFrom is { } from && from > past ? from : past;

@@ -30,7 +30,9 @@ public static class WalBatchApplier
         await using (var reader = await snapshot.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
-            reread = WalReread.Parse(keys.Truncate ? null : keys, reader.GetString(0), reader.GetString(1));
+            // Only the keys re-read are as new as the snapshot: after a TRUNCATE the other keys are merely absent (a
+            // row inserted later in the truncating transaction, decoded in the next chunk, must still be applied).
+            reread = WalReread.Parse(keys, reader.GetString(0), reader.GetString(1));
         }
 
         await using (var create = new NpgsqlCommand(walPlan.CreateWalKeysTableSql + "; DELETE FROM " + walPlan.WalKeysTable, source))

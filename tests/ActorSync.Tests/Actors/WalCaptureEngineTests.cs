@@ -126,6 +126,74 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
     }
 
     [Fact]
+    public async Task Decoded_rows_keep_their_values_whatever_output_styles_the_source_database_sets()
+    {
+        // The decoded rows are text in the WAL sender's output styles, read back by the target. The user's sessions here
+        // ask for day-first dates, SQL-standard intervals and floats cut to 15 digits; every value must arrive intact.
+        var name = _src + "st";
+        var sourceConnectionString = new NpgsqlConnectionStringBuilder(
+            await SharedPostgresServer.GetConnectionStringAsync(await database.CreateDatabaseAsync("styles")))
+        {
+            Options = "-c DateStyle=SQL,DMY -c IntervalStyle=sql_standard -c extra_float_digits=0",
+        }.ConnectionString;
+        await using var source = NpgsqlDataSource.Create(sourceConnectionString);
+        const string Table = "CREATE TABLE styled (id int PRIMARY KEY, d date, ts timestamp, tz timestamptz, iv interval, f float8, r real)";
+        await EngineHarness.ExecuteAsync(source, Table);
+        await EngineHarness.ExecuteAsync(_target, Table);
+        try
+        {
+            await using var engine = EngineHarness.Start(
+                new Dictionary<string, string> { [name] = sourceConnectionString, ["tgt"] = _targetConnectionString },
+                [SyncDriver.Define("styled", $"{name}:public.styled", "tgt:public.styled")],
+                CaptureMode.Wal,
+                configure: options => options.Databases[name].CaptureMode = DatabaseCaptureMode.Wal);
+            await EngineHarness.WaitForStateAsync(engine, "styled", SyncStates.Idle);
+            await EngineHarness.ExecuteAsync(source, "INSERT INTO styled VALUES (0, NULL, NULL, NULL, NULL, NULL, NULL)");
+            await Eventually.AssertAsync(async () => Assert.Equal(1L, await CountAsync(_target, "styled")));
+
+            // Streamed after the first change, so the decoded rows are applied as they are.
+            await EngineHarness.ExecuteAsync(source, """
+                INSERT INTO styled VALUES
+                    (1, '2026-12-04', '2026-12-04 13:14:15.123456', '2026-12-04 13:14:15.5+05:30', '-1 day +02:03:04.5', 0.1 + 0.2, 1.1::real / 3),
+                    (2, '0044-03-15 BC', '1999-01-08 04:05:06', 'infinity', '1 year 2 months -3 days', 1e-300, 'NaN'),
+                    (3, '2026-01-02', '2026-02-01 00:00:00', '2026-02-01 00:00:00+00', '-00:00:01', -0.0, 3.4028235e38::real)
+                """);
+            await Eventually.AssertAsync(async () =>
+                Assert.Equal(await TypedRowsAsync(source), await TypedRowsAsync(_target)));
+        }
+        finally
+        {
+            await WalTestSupport.DropSlotAsync(source, name);
+        }
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string table)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The rows as text, in one fixed set of output styles on both sides.</summary>
+    private static async Task<List<string>> TypedRowsAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using (var styles = new NpgsqlCommand("SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET TimeZone = 'UTC'", connection))
+        {
+            await styles.ExecuteNonQueryAsync();
+        }
+
+        var rows = new List<string>();
+        await using var command = new NpgsqlCommand("SELECT s::text FROM styled s ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
+    [Fact]
     public async Task A_rolled_back_transaction_leaves_no_trace()
     {
         await database.ExecuteAsync("CREATE TABLE rb (id int PRIMARY KEY, v text); INSERT INTO rb VALUES (1, 'kept')");
