@@ -57,15 +57,14 @@ public sealed partial class TableReplicatorActor
             needsSnapshot = true; // the configuration changed (key, columns, where, tables): copy again
         }
 
-        NpgsqlTypes.NpgsqlLogSequenceNumber? walRowsFrom = null;
         if (IsWal)
         {
             // The slot exists before any copy takes its snapshot (issue #20).
-            walRowsFrom = await PrepareWalCaptureAsync(sourceConnection, plan, needsSnapshot, cancellationToken);
+            await PrepareWalCaptureAsync(sourceConnection, plan, needsSnapshot, cancellationToken);
         }
 
         var deadLetters = await DeadLetterStore.CountAsync(target.Connection, null, _sync.SqlName, cancellationToken);
-        return new Prepared(plan, state?.Paused ?? false, needsSnapshot, deadLetters, group, walRowsFrom);
+        return new Prepared(plan, state?.Paused ?? false, needsSnapshot, deadLetters, group);
     }
 
     /// <summary>
@@ -149,7 +148,7 @@ public sealed partial class TableReplicatorActor
                         ? ""
                         : $"; the target's indexes {string.Join(", ", progress.DeferredIndexes.Select(i => "\"" + i + "\""))} are built after the copy");
             });
-        return new SnapshotDone(outcome, clock.Elapsed, IsWal ? await WalPositionAsync(cancellationToken) : null);
+        return new SnapshotDone(outcome, clock.Elapsed);
     }
 
     private static async Task<BatchResult> ApplyBatchAsync(

@@ -38,11 +38,10 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
     private readonly ActorSyncMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, NpgsqlLogSequenceNumber> _holds = new(StringComparer.Ordinal);
-    // The chunks sent and not yet applied by every sync, in stream order; the slot's position moves past a chunk only
-    // once it and every chunk before it are done.
-    private readonly LinkedList<Outstanding> _outstanding = [];
+    private readonly HashSet<string> _waiting = new(StringComparer.Ordinal);
     private WalStream? _stream;
     private CancellationTokenSource? _streaming;
+    private (WalChunk Chunk, TaskCompletionSource Done)? _outstanding;
     private NpgsqlLogSequenceNumber _acked;
 
     public WalListenerActor(
@@ -67,7 +66,7 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
         Receive<ChunkReady>(ready => ready.Stream == _stream?.Id, OnChunkReady);
         Receive<ChunkReady>(ready => ready.Done.TrySetCanceled());
         Receive<WalKeysTaken>(OnKeysTaken);
-        Receive<IdleAt>(idle => idle.Stream == _stream?.Id && _outstanding.Count == 0, idle =>
+        Receive<IdleAt>(idle => idle.Stream == _stream?.Id && _outstanding is null, idle =>
         {
             _acked = Max(_acked, idle.Lsn);
             Confirm();
@@ -134,8 +133,7 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
             foreach (var sync in _syncs)
             {
                 var key = sync.Key ?? await PrimaryKeyAsync(connection, sync.Source, cancellationToken);
-                // A sync without a where filter (and not set to wal-apply = reread) takes the decoded rows: the replicator may apply them without a source read.
-                routes.Add(new WalRoute(sync.SqlName, sync.Source.Schema, sync.Source.Table, key, Rows: sync.AppliesDecodedRows && sync.Where is null));
+                routes.Add(new WalRoute(sync.SqlName, sync.Source.Schema, sync.Source.Table, key));
             }
         }
 
@@ -202,57 +200,51 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
     private void OnChunkReady(ChunkReady ready)
     {
         _health.LastNotificationAt = DateTimeOffset.UtcNow;
-        var outstanding = new Outstanding(ready.Chunk, ready.Done);
-        _outstanding.AddLast(outstanding);
+        _outstanding = (ready.Chunk, ready.Done);
+        _waiting.Clear();
         foreach (var (sync, keys) in ready.Chunk.Parts)
         {
             if (_directory.Replicator(sync) is { } replicator)
             {
-                outstanding.Waiting.Add(sync);
+                _waiting.Add(sync);
                 replicator.Tell(new WalKeys(ready.Stream, ready.Chunk.Id, sync, keys));
             }
         }
 
-        CompleteDone();
+        CompleteIfDone();
     }
 
     private void OnKeysTaken(WalKeysTaken taken)
     {
-        var outstanding = taken.Stream == _stream?.Id ? _outstanding.FirstOrDefault(o => o.Chunk.Id == taken.Chunk) : null;
-        if (outstanding is null || !outstanding.Waiting.Remove(taken.Sync))
+        if (_outstanding is not { } outstanding || taken.Stream != _stream?.Id || taken.Chunk != outstanding.Chunk.Id || !_waiting.Remove(taken.Sync))
         {
             return; // an answer for a stream or chunk before a reconnect: that chunk comes again
         }
 
         if (taken.Held && !_holds.ContainsKey(taken.Sync))
         {
-            // The sync holds these keys unapplied: the slot stays at most where every chunk before was applied.
+            // The sync holds these keys unapplied: the slot stays at most where it was before this chunk for it.
             _holds[taken.Sync] = _acked;
         }
 
-        CompleteDone();
+        CompleteIfDone();
     }
 
-    /// <summary>Lets the slot move past the chunks at the head that every sync has answered.</summary>
-    private void CompleteDone()
+    private void CompleteIfDone()
     {
-        var completed = false;
-        while (_outstanding.First is { Value: { Waiting.Count: 0 } head })
+        if (_outstanding is not { } outstanding || _waiting.Count > 0)
         {
-            _outstanding.RemoveFirst();
-            if (head.Chunk.ConfirmLsn is { } lsn)
-            {
-                _acked = Max(_acked, lsn);
-            }
-
-            head.Done.TrySetResult();
-            completed = true;
+            return;
         }
 
-        if (completed)
+        _outstanding = null;
+        if (outstanding.Chunk.ConfirmLsn is { } lsn)
         {
-            Confirm();
+            _acked = Max(_acked, lsn);
         }
+
+        Confirm();
+        outstanding.Done.TrySetResult();
     }
 
     private void Confirm()
@@ -281,12 +273,9 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
 
     private void StopStreaming()
     {
-        foreach (var outstanding in _outstanding)
-        {
-            outstanding.Done.TrySetCanceled();
-        }
-
-        _outstanding.Clear();
+        _outstanding?.Done.TrySetCanceled();
+        _outstanding = null;
+        _waiting.Clear();
         _acked = default;
         // Cancelling ends the stream's run, which closes its connection itself (never while a read is pending).
         _streaming?.Cancel();
@@ -298,15 +287,6 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
     private static NpgsqlLogSequenceNumber Max(NpgsqlLogSequenceNumber a, NpgsqlLogSequenceNumber b) => a > b ? a : b;
 
     private static NpgsqlLogSequenceNumber Min(NpgsqlLogSequenceNumber a, NpgsqlLogSequenceNumber b) => a < b ? a : b;
-
-    private sealed class Outstanding(WalChunk chunk, TaskCompletionSource done)
-    {
-        public WalChunk Chunk { get; } = chunk;
-
-        public TaskCompletionSource Done { get; } = done;
-
-        public HashSet<string> Waiting { get; } = new(StringComparer.Ordinal);
-    }
 
     private sealed record Connect
     {

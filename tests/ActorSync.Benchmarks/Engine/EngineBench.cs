@@ -256,8 +256,7 @@ public static partial class EngineBench
             CaptureMode = options.Capture,
             BatchDelay = options.BatchDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
         },
-        new SyncDefaultsOptions()) with
-    { AppliesDecodedRows = options.WalApply == WalApply.Rows };
+        new SyncDefaultsOptions());
 
     private static SyncEngine Start(BenchServers servers, BenchOptions options, IEnumerable<SyncDefinition> syncs)
     {
