@@ -275,9 +275,19 @@ public static class BatchApplier
         var joins = nestedLoops ? ", set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)" : "";
         await ExecuteAsync(
             connection, transaction,
-            $"SELECT set_config('statement_timeout', '{ms}', true), set_config('lock_timeout', '{ms}', true){joins}", null,
+            $"SELECT set_config('statement_timeout', '{ms}', true), set_config('lock_timeout', '{ms}', true){joins}, {DurableCommit}", null,
             cancellationToken);
     }
+
+    /// <summary>
+    /// The batch's commit is durable when it returns, whatever the target's <c>synchronous_commit</c>: only then may the
+    /// changes be let go (the delta rows deleted, the WAL slot confirmed). With <c>off</c> a crash of the target loses
+    /// recently committed transactions, and the slot, whose confirmed position is saved apart from the WAL, would not
+    /// send them again: the torture test lost rows that way on a server running with <c>synchronous_commit = off</c>.
+    /// <c>off</c> becomes <c>local</c>; any stronger setting (a synchronous standby) is kept.
+    /// </summary>
+    private const string DurableCommit =
+        "set_config('synchronous_commit', CASE current_setting('synchronous_commit') WHEN 'off' THEN 'local' ELSE current_setting('synchronous_commit') END, true)";
 
     internal static async Task<long> ExecuteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, long? maxSeq, CancellationToken cancellationToken)

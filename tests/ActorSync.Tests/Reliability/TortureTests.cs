@@ -18,13 +18,7 @@ public sealed class TortureTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData("trigger")]
-    // Skipped with a reason, not fixed: issue #20 is open and this is its known defect. In three of the last five
-    // fresh-clone CI runs (2026-12-05; the first two passed it), on main's re-read path and on branch issue-20-rows alike, the WAL variant
-    // ended with rows missing on one sync's target (one row of cross_db; 62 of same_db) after server restarts,
-    // process kills and terminated connections; replaying a failing seed passed, so the cause is timing. The WAL
-    // fault tests of FaultToleranceTests and DatabaseGoneTests pass. Remove the Skip to hunt it (ACTORSYNC_TORTURE_SEED
-    // replays a printed seed).
-    [InlineData("wal", Skip = "Known defect of WAL capture under injected faults (issue #20, open): rows can go missing; see the comment above")]
+    [InlineData("wal")]
     public async Task Under_random_writes_and_injected_faults_every_target_ends_equal_to_its_source(string capture)
     {
         var settings = TortureSettings.FromEnvironment();
