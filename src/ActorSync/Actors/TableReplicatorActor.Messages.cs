@@ -12,14 +12,16 @@ public sealed partial class TableReplicatorActor
         public static readonly Start Instance = new();
     }
 
-    private sealed record Prepared(SyncPlan Plan, bool Paused, bool NeedsSnapshot, long DeadLetters, GroupFound? Group = null);
+    private sealed record Prepared(
+        SyncPlan Plan, bool Paused, bool NeedsSnapshot, long DeadLetters, GroupFound? Group = null, NpgsqlTypes.NpgsqlLogSequenceNumber? WalRowsFrom = null);
 
     private sealed record SnapshotUnderway
     {
         public static readonly SnapshotUnderway Instance = new();
     }
 
-    private sealed record SnapshotDone(SnapshotRunner.Outcome Outcome, TimeSpan Elapsed);
+    /// <summary>A copy ended; with WAL capture, <c>WalRowsFrom</c> is the source's WAL position read after every snapshot of it.</summary>
+    private sealed record SnapshotDone(SnapshotRunner.Outcome Outcome, TimeSpan Elapsed, NpgsqlTypes.NpgsqlLogSequenceNumber? WalRowsFrom = null);
 
     private sealed record BatchDone(BatchResult Result, TimeSpan Elapsed, int Limit);
 

@@ -3,8 +3,11 @@ using ActorSync.Apply;
 using ActorSync.Capture;
 using ActorSync.Listening;
 using ActorSync.Logging;
+using ActorSync.Pools;
+using ActorSync.Telemetry;
 using Akka.Actor;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ActorSync.Actors;
 
@@ -17,9 +20,20 @@ public sealed partial class TableReplicatorActor
     // Every this many fills the table of decoded keys is truncated: temporary tables are never autovacuumed.
     private const int WalKeysResetEvery = 200;
 
-    private WalKeys? _walInFlight;
+    // The parts of the stream being applied now, and those that arrived meanwhile (applied next, as one).
+    private readonly List<WalKeys> _walInFlight = [];
+    private readonly List<WalKeys> _walQueued = [];
     private WalKeySet? _walBacklogInFlight;
     private int _walFills;
+
+    // Decoded rows are applied as they are only from transactions that committed at or after this position: the WAL
+    // position read with this incarnation's first re-read, or after a copy. Until then every chunk is re-read: the
+    // target may hold rows newer than anything decoded before (a re-read or a copy of an earlier incarnation).
+    private NpgsqlLogSequenceNumber? _walRowsFrom;
+
+    // The snapshots of recent re-reads: a decoded row of a re-read key from a transaction its snapshot saw is older
+    // than the target's row, and is skipped (DESIGN.md, "WAL capture").
+    private readonly List<WalReread> _walRereads = [];
 
     private bool IsWal => _sync.CaptureMode == CaptureMode.Wal;
 
@@ -37,16 +51,52 @@ public sealed partial class TableReplicatorActor
 
     private void OnWalKeys(WalKeys keys)
     {
+        if (_walInFlight.Count > 0)
+        {
+            _walQueued.Add(keys);
+            return;
+        }
+
         if (CanApplyWal && Backlog.IsEmpty)
         {
-            _walInFlight = keys;
+            _walInFlight.Add(keys);
             ApplyWal(keys.Keys);
             return;
         }
 
+        Hold(keys);
+    }
+
+    /// <summary>Puts a part of the stream in the backlog: the listener holds the slot's position back for it.</summary>
+    private void Hold(WalKeys keys)
+    {
         Backlog.Add(keys.Keys);
         _listener.Tell(new WalKeysTaken(keys.Stream, keys.Chunk, keys.Sync, Held: true));
         _pending = (Backlog.Count, Backlog.OldestCommit);
+    }
+
+    private void HoldQueued()
+    {
+        foreach (var keys in _walQueued)
+        {
+            Hold(keys);
+        }
+
+        _walQueued.Clear();
+    }
+
+    /// <summary>Applies the parts that queued during the last apply as one (a later row of a key replaces an earlier one).</summary>
+    private void ApplyQueued()
+    {
+        var merged = new WalKeySet();
+        foreach (var keys in _walQueued)
+        {
+            merged.Append(keys.Keys);
+        }
+
+        _walInFlight.AddRange(_walQueued);
+        _walQueued.Clear();
+        ApplyWal(merged);
     }
 
     /// <summary>What a WAL sync does when nothing runs: apply its backlog, ask for a replay, or go idle.</summary>
@@ -97,12 +147,97 @@ public sealed partial class TableReplicatorActor
         _state = SyncStates.Streaming;
         var clock = Stopwatch.StartNew();
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
+        if (RowsToApply(keys) is { } rows)
+        {
+            ApplyWalRowsAsync(_plan!, _held, rows, keys.OldestCommit, _stopping.Token).PipeTo(
+                Self, success: r => new WalBatchDone(r, clock.Elapsed, null), failure: e => new WorkFailed(e, limit));
+            return;
+        }
+
         var reset = ++_walFills % WalKeysResetEvery == 0;
         ApplyWalAsync(_plan!, _held, keys, limit, _health.DeadLetters > 0, reset, _stopping.Token).PipeTo(
-            Self, success: r => new WalBatchDone(r, clock.Elapsed), failure: e => new WorkFailed(e, limit));
+            Self, success: r => new WalBatchDone(r.Result, clock.Elapsed, r.Reread), failure: e => new WorkFailed(e, limit));
     }
 
-    private static async Task<BatchResult> ApplyWalAsync(
+    /// <summary>
+    /// The decoded rows of <paramref name="keys"/> to apply as they are, or null when the keys must be re-read: the
+    /// sync cannot take rows (<see cref="SyncPlan.AppliesWalRows"/>, dead letters to look after), some change came
+    /// without its complete row, or a transaction committed before <see cref="_walRowsFrom"/>. Rows of re-read keys
+    /// from transactions the re-read saw are left out: the target has them, or newer.
+    /// </summary>
+    private DecodedRows? RowsToApply(WalKeySet keys)
+    {
+        if (_plan is not { AppliesWalRows: true } plan || _health.DeadLetters > 0 || keys.Rows is not { } rows ||
+            keys.FirstCommitLsn is not { } first || _walRowsFrom is not { } from || first < from)
+        {
+            return null;
+        }
+
+        // The stream is past every transaction these re-reads saw: they no longer tell anything.
+        _walRereads.RemoveAll(r => r.Bound <= first);
+        var upserts = new List<(string[] Key, string?[] Values)>(rows.Count);
+        var deletes = new List<string[]>();
+        string[]? columns = null;
+        int[]? indexes = null;
+        foreach (var (key, row) in rows)
+        {
+            if (_walRereads.Count > 0 && _walRereads.Exists(r => r.Covers(key) && r.Saw(row.Xid)))
+            {
+                continue;
+            }
+
+            if (row.Values is not { } decoded)
+            {
+                deletes.Add(key);
+                continue;
+            }
+
+            if (!ReferenceEquals(row.Columns, columns))
+            {
+                columns = row.Columns;
+                indexes = plan.WalRowIndexes(columns);
+                if (indexes is null)
+                {
+                    return null; // a copied column the stream does not carry (a generated one)
+                }
+            }
+
+            var values = new string?[indexes!.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = decoded[indexes[i]];
+            }
+
+            upserts.Add((key, values));
+        }
+
+        return new DecodedRows(upserts, deletes);
+    }
+
+    private static async Task<BatchResult> ApplyWalRowsAsync(
+        SyncPlan plan, HeldConnections held, DecodedRows rows, DateTimeOffset? oldestCommit, CancellationToken cancellationToken)
+    {
+        if (rows.Upserts.Count == 0 && rows.Deletes.Count == 0)
+        {
+            return BatchResult.Nothing;
+        }
+
+        using var span = ActorSyncActivities.StartBatch(plan.Sync.Name);
+        try
+        {
+            var target = await held.TargetAsync(cancellationToken);
+            var result = await WalRowApplier.ApplyAsync(plan, target, rows.Upserts, rows.Deletes, oldestCommit, cancellationToken);
+            ActorSyncActivities.BatchDone(span, result);
+            return result;
+        }
+        catch (Exception error) when (span is not null)
+        {
+            ActorSyncActivities.Failed(span, error);
+            throw;
+        }
+    }
+
+    private static async Task<(BatchResult Result, WalReread Reread)> ApplyWalAsync(
         SyncPlan plan, HeldConnections held, WalKeySet keys, int batchSize, bool hasDeadLetters, bool reset, CancellationToken cancellationToken)
     {
         var walPlan = plan.ForWal();
@@ -112,14 +247,14 @@ public sealed partial class TableReplicatorActor
             await WalBatchApplier.ResetAsync(walPlan, source, cancellationToken);
         }
 
-        await WalBatchApplier.FillAsync(walPlan, source, keys, cancellationToken);
+        var reread = await WalBatchApplier.FillAsync(walPlan, source, keys, cancellationToken);
         var total = new BatchResult(0, 0, 0, false, keys.OldestCommit);
         while (true)
         {
             var result = await ApplyBatchAsync(walPlan, held, batchSize, hasDeadLetters, cancellationToken);
             if (result.IsEmpty)
             {
-                return total;
+                return (total, reread);
             }
 
             total = new BatchResult(
@@ -151,25 +286,37 @@ public sealed partial class TableReplicatorActor
             LogMessages.BatchApplied(_logger, _sync.Name, result.DeltaRows, result.Upserted, result.Deleted, result.Truncated ? ", target truncated" : "");
         }
 
-        _walBacklogInFlight = null;
-        if (_walInFlight is { } keys)
+        if (done.Reread is { } reread)
         {
-            _walInFlight = null;
+            RememberReread(reread);
+        }
+
+        _walBacklogInFlight = null;
+        foreach (var keys in _walInFlight)
+        {
             _listener.Tell(new WalKeysTaken(keys.Stream, keys.Chunk, keys.Sync, Held: false));
         }
 
+        _walInFlight.Clear();
         RecordSuccess();
         if (_schemaChanged)
         {
+            HoldQueued();
             _schemaChanged = false;
             StartWork();
         }
         else if (_health.ResyncRequested || _paused)
         {
+            HoldQueued();
             Continue();
+        }
+        else if (_walQueued.Count > 0 && Backlog.IsEmpty && CanApplyWal)
+        {
+            ApplyQueued();
         }
         else
         {
+            HoldQueued();
             ContinueWal();
         }
     }
@@ -183,11 +330,22 @@ public sealed partial class TableReplicatorActor
             Backlog.Restore(taken);
         }
 
-        if (_walInFlight is { } keys)
+        if (_walInFlight.Count + _walQueued.Count > 0)
         {
-            _walInFlight = null;
-            Backlog.Restore(keys.Keys);
-            _listener.Tell(new WalKeysTaken(keys.Stream, keys.Chunk, keys.Sync, Held: true));
+            var parts = _walInFlight.Concat(_walQueued).ToArray();
+            _walInFlight.Clear();
+            _walQueued.Clear();
+            var merged = new WalKeySet();
+            foreach (var keys in parts)
+            {
+                merged.AddAll(keys.Keys);
+            }
+
+            Backlog.Restore(merged);
+            foreach (var keys in parts)
+            {
+                _listener.Tell(new WalKeysTaken(keys.Stream, keys.Chunk, keys.Sync, Held: true));
+            }
         }
     }
 
@@ -197,7 +355,11 @@ public sealed partial class TableReplicatorActor
     /// slot exists (every change from then on is in the WAL), then the delta they filled is drained by the trigger path
     /// (unless the table is copied anyway), then the delta is dropped.
     /// </summary>
-    private async Task PrepareWalCaptureAsync(NpgsqlConnection source, SyncPlan plan, bool copying, CancellationToken cancellationToken)
+    /// <returns>
+    /// The source's WAL position now, after everything an earlier incarnation wrote to the target: decoded rows from
+    /// transactions that committed after it are newer than any row the target has.
+    /// </returns>
+    private async Task<NpgsqlLogSequenceNumber> PrepareWalCaptureAsync(NpgsqlConnection source, SyncPlan plan, bool copying, CancellationToken cancellationToken)
     {
         var installed = await WalInstaller.EnsureAsync(source, _sync.Source.Database, [_sync.Source], exact: false, cancellationToken);
         var switched = await WalSwitch.DropTriggersAsync(source, plan, cancellationToken);
@@ -220,7 +382,47 @@ public sealed partial class TableReplicatorActor
         LogMessages.WalCaptureReady(
             _logger, _sync.Name, _sync.Source.ToString(), WalNames.Slot(_sync.Source.Database),
             (installed.SlotCreated ? "; slot created" : "") + (switched ? "; switched from trigger capture: triggers dropped, delta drained and dropped" : ""));
+        return await WalPositionAsync(source, cancellationToken);
     }
 
-    private sealed record WalBatchDone(BatchResult Result, TimeSpan Elapsed);
+    private async Task<NpgsqlLogSequenceNumber> WalPositionAsync(CancellationToken cancellationToken)
+    {
+        await using var source = await _leaser.LeaseAsync(_sync.Source.Database, ConnectionRole.Read, cancellationToken);
+        return await WalPositionAsync(source.Connection, cancellationToken);
+    }
+
+    private static async Task<NpgsqlLogSequenceNumber> WalPositionAsync(NpgsqlConnection source, CancellationToken cancellationToken)
+    {
+        await using var position = new NpgsqlCommand(WalReread.PositionSql, source);
+        return NpgsqlLogSequenceNumber.Parse((string)(await position.ExecuteScalarAsync(cancellationToken))!);
+    }
+
+    /// <summary>
+    /// Keeps a re-read's snapshot (its keys, not their rows). After a copy, the first re-read fixes where decoded rows
+    /// may be applied from. Past <see cref="WalBacklog.DefaultMaxKeys"/> re-read keys the snapshots are let go and
+    /// decoded rows wait until the stream is past all of them (the keys in between are re-read too).
+    /// </summary>
+    private void RememberReread(WalReread reread)
+    {
+        reread.Keys.DropRows();
+        _walRereads.Add(reread);
+        _walRowsFrom ??= reread.Bound;
+        if (_walRereads.Sum(r => (long)r.Keys.Count) > WalBacklog.DefaultMaxKeys)
+        {
+            var past = _walRereads.Max(r => r.Bound);
+            _walRowsFrom = _walRowsFrom is { } from && from > past ? from : past;
+            _walRereads.Clear();
+        }
+    }
+
+    /// <summary>A copy starts: the target's rows will be as new as its snapshot, so decoded rows wait for the next re-read.</summary>
+    private void ForgetWalRereads()
+    {
+        _walRowsFrom = null;
+        _walRereads.Clear();
+    }
+
+    private sealed record WalBatchDone(BatchResult Result, TimeSpan Elapsed, WalReread? Reread);
+
+    private sealed record DecodedRows(List<(string[] Key, string?[] Values)> Upserts, List<string[]> Deletes);
 }

@@ -57,14 +57,15 @@ public sealed partial class TableReplicatorActor
             needsSnapshot = true; // the configuration changed (key, columns, where, tables): copy again
         }
 
+        NpgsqlTypes.NpgsqlLogSequenceNumber? walRowsFrom = null;
         if (IsWal)
         {
             // The slot exists before any copy takes its snapshot (issue #20).
-            await PrepareWalCaptureAsync(sourceConnection, plan, needsSnapshot, cancellationToken);
+            walRowsFrom = await PrepareWalCaptureAsync(sourceConnection, plan, needsSnapshot, cancellationToken);
         }
 
         var deadLetters = await DeadLetterStore.CountAsync(target.Connection, null, _sync.SqlName, cancellationToken);
-        return new Prepared(plan, state?.Paused ?? false, needsSnapshot, deadLetters, group);
+        return new Prepared(plan, state?.Paused ?? false, needsSnapshot, deadLetters, group, walRowsFrom);
     }
 
     /// <summary>
@@ -148,7 +149,7 @@ public sealed partial class TableReplicatorActor
                         ? ""
                         : $"; the target's indexes {string.Join(", ", progress.DeferredIndexes.Select(i => "\"" + i + "\""))} are built after the copy");
             });
-        return new SnapshotDone(outcome, clock.Elapsed);
+        return new SnapshotDone(outcome, clock.Elapsed, IsWal ? await WalPositionAsync(cancellationToken) : null);
     }
 
     private static async Task<BatchResult> ApplyBatchAsync(

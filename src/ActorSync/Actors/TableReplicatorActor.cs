@@ -182,6 +182,10 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _plan = prepared.Plan;
         _paused = prepared.Paused;
         _needsSnapshot = prepared.NeedsSnapshot;
+        if (prepared.WalRowsFrom is { } walRowsFrom && !prepared.NeedsSnapshot)
+        {
+            _walRowsFrom = walRowsFrom; // decoded rows from here on are newer than anything on the target
+        }
         _health.DeadLetters = prepared.DeadLetters;
         JoinGroup(prepared.Group);
         _metrics.DeadLetters(_sync.Name, prepared.DeadLetters);
@@ -220,6 +224,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _busy = true;
         _state = SyncStates.Snapshotting;
         _snapshot = new SnapshotProgress();
+        ForgetWalRereads();
         ReleaseWakeUp();
         Timers.StartPeriodicTimer("snapshot-log", SnapshotLogDue.Instance, SnapshotLogInterval);
         SnapshotAsync(_plan!, _snapshot, force, _stopping.Token).PipeTo(Self, success: d => d, failure: e => new WorkFailed(e));
@@ -237,6 +242,11 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
 
         _snapshot = null;
         _copyGranted = false;
+        if (done.WalRowsFrom is { } walRowsFrom)
+        {
+            _walRowsFrom = walRowsFrom; // decoded rows from transactions after the copy's snapshots are newer than it
+        }
+
         _caughtUpLogged = false;
         RecordSuccess();
         Continue();

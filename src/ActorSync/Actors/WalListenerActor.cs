@@ -38,10 +38,11 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
     private readonly ActorSyncMetrics _metrics;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, NpgsqlLogSequenceNumber> _holds = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _waiting = new(StringComparer.Ordinal);
+    // The chunks sent and not yet applied by every sync, in stream order; the slot's position moves past a chunk only
+    // once it and every chunk before it are done.
+    private readonly LinkedList<Outstanding> _outstanding = [];
     private WalStream? _stream;
     private CancellationTokenSource? _streaming;
-    private (WalChunk Chunk, TaskCompletionSource Done)? _outstanding;
     private NpgsqlLogSequenceNumber _acked;
 
     public WalListenerActor(
@@ -66,7 +67,7 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
         Receive<ChunkReady>(ready => ready.Stream == _stream?.Id, OnChunkReady);
         Receive<ChunkReady>(ready => ready.Done.TrySetCanceled());
         Receive<WalKeysTaken>(OnKeysTaken);
-        Receive<IdleAt>(idle => idle.Stream == _stream?.Id && _outstanding is null, idle =>
+        Receive<IdleAt>(idle => idle.Stream == _stream?.Id && _outstanding.Count == 0, idle =>
         {
             _acked = Max(_acked, idle.Lsn);
             Confirm();
@@ -133,7 +134,8 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
             foreach (var sync in _syncs)
             {
                 var key = sync.Key ?? await PrimaryKeyAsync(connection, sync.Source, cancellationToken);
-                routes.Add(new WalRoute(sync.SqlName, sync.Source.Schema, sync.Source.Table, key));
+                // A sync without a where filter (and not set to wal-apply = reread) takes the decoded rows: the replicator may apply them without a source read.
+                routes.Add(new WalRoute(sync.SqlName, sync.Source.Schema, sync.Source.Table, key, Rows: sync.AppliesDecodedRows && sync.Where is null));
             }
         }
 
@@ -200,51 +202,57 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
     private void OnChunkReady(ChunkReady ready)
     {
         _health.LastNotificationAt = DateTimeOffset.UtcNow;
-        _outstanding = (ready.Chunk, ready.Done);
-        _waiting.Clear();
+        var outstanding = new Outstanding(ready.Chunk, ready.Done);
+        _outstanding.AddLast(outstanding);
         foreach (var (sync, keys) in ready.Chunk.Parts)
         {
             if (_directory.Replicator(sync) is { } replicator)
             {
-                _waiting.Add(sync);
+                outstanding.Waiting.Add(sync);
                 replicator.Tell(new WalKeys(ready.Stream, ready.Chunk.Id, sync, keys));
             }
         }
 
-        CompleteIfDone();
+        CompleteDone();
     }
 
     private void OnKeysTaken(WalKeysTaken taken)
     {
-        if (_outstanding is not { } outstanding || taken.Stream != _stream?.Id || taken.Chunk != outstanding.Chunk.Id || !_waiting.Remove(taken.Sync))
+        var outstanding = taken.Stream == _stream?.Id ? _outstanding.FirstOrDefault(o => o.Chunk.Id == taken.Chunk) : null;
+        if (outstanding is null || !outstanding.Waiting.Remove(taken.Sync))
         {
             return; // an answer for a stream or chunk before a reconnect: that chunk comes again
         }
 
         if (taken.Held && !_holds.ContainsKey(taken.Sync))
         {
-            // The sync holds these keys unapplied: the slot stays at most where it was before this chunk for it.
+            // The sync holds these keys unapplied: the slot stays at most where every chunk before was applied.
             _holds[taken.Sync] = _acked;
         }
 
-        CompleteIfDone();
+        CompleteDone();
     }
 
-    private void CompleteIfDone()
+    /// <summary>Lets the slot move past the chunks at the head that every sync has answered.</summary>
+    private void CompleteDone()
     {
-        if (_outstanding is not { } outstanding || _waiting.Count > 0)
+        var completed = false;
+        while (_outstanding.First is { Value: { Waiting.Count: 0 } head })
         {
-            return;
+            _outstanding.RemoveFirst();
+            if (head.Chunk.ConfirmLsn is { } lsn)
+            {
+                _acked = Max(_acked, lsn);
+            }
+
+            head.Done.TrySetResult();
+            completed = true;
         }
 
-        _outstanding = null;
-        if (outstanding.Chunk.ConfirmLsn is { } lsn)
+        if (completed)
         {
-            _acked = Max(_acked, lsn);
+            Confirm();
         }
-
-        Confirm();
-        outstanding.Done.TrySetResult();
     }
 
     private void Confirm()
@@ -273,9 +281,12 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
 
     private void StopStreaming()
     {
-        _outstanding?.Done.TrySetCanceled();
-        _outstanding = null;
-        _waiting.Clear();
+        foreach (var outstanding in _outstanding)
+        {
+            outstanding.Done.TrySetCanceled();
+        }
+
+        _outstanding.Clear();
         _acked = default;
         // Cancelling ends the stream's run, which closes its connection itself (never while a read is pending).
         _streaming?.Cancel();
@@ -287,6 +298,15 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
     private static NpgsqlLogSequenceNumber Max(NpgsqlLogSequenceNumber a, NpgsqlLogSequenceNumber b) => a > b ? a : b;
 
     private static NpgsqlLogSequenceNumber Min(NpgsqlLogSequenceNumber a, NpgsqlLogSequenceNumber b) => a < b ? a : b;
+
+    private sealed class Outstanding(WalChunk chunk, TaskCompletionSource done)
+    {
+        public WalChunk Chunk { get; } = chunk;
+
+        public TaskCompletionSource Done { get; } = done;
+
+        public HashSet<string> Waiting { get; } = new(StringComparer.Ordinal);
+    }
 
     private sealed record Connect
     {

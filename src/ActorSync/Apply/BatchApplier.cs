@@ -219,7 +219,7 @@ public static class BatchApplier
         return columns.Select(c => c.ToArray()).ToArray();
     }
 
-    private static async Task<long> DeleteKeysAsync(
+    internal static async Task<long> DeleteKeysAsync(
         SyncPlan plan, NpgsqlConnection target, NpgsqlTransaction transaction, string[][] keys, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(plan.DeleteByKeyArraysSql, target, transaction);
@@ -231,7 +231,7 @@ public static class BatchApplier
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<bool> TargetHasKeyInRangeAsync(
+    internal static async Task<bool> TargetHasKeyInRangeAsync(
         SyncPlan plan, NpgsqlConnection target, NpgsqlTransaction transaction, (long Min, long Max) range, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(plan.TargetHasKeyInRangeSql, target, transaction);

@@ -18,9 +18,23 @@ public static class WalBatchApplier
     /// transaction leaves the server's list of running ones, and a snapshot taken in that moment would read the rows as
     /// they were before it, so the change would be confirmed without being applied.
     /// </summary>
-    public static async Task FillAsync(SyncPlan walPlan, NpgsqlConnection source, WalKeySet keys, CancellationToken cancellationToken)
+    /// <returns>
+    /// A snapshot taken before the keys are re-read (so every re-read sees at least what it saw), for the replicator to
+    /// tell older decoded rows of those keys from newer ones (<see cref="WalReread"/>).
+    /// </returns>
+    public static async Task<WalReread> FillAsync(SyncPlan walPlan, NpgsqlConnection source, WalKeySet keys, CancellationToken cancellationToken)
     {
         await WaitUntilVisibleAsync(source, keys.Xids, cancellationToken);
+        WalReread reread;
+        await using (var snapshot = new NpgsqlCommand(WalReread.Sql, source))
+        await using (var reader = await snapshot.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            // Only the keys re-read are as new as the snapshot: after a TRUNCATE the other keys are merely absent (a
+            // row inserted later in the truncating transaction, decoded in the next chunk, must still be applied).
+            reread = WalReread.Parse(keys, reader.GetString(0), reader.GetString(1));
+        }
+
         await using (var create = new NpgsqlCommand(walPlan.CreateWalKeysTableSql + "; DELETE FROM " + walPlan.WalKeysTable, source))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -50,6 +64,8 @@ public static class WalBatchApplier
             await insert.ExecuteNonQueryAsync(cancellationToken);
             sequence += slice.Length;
         }
+
+        return reread;
     }
 
     /// <summary>Empties the table of decoded keys for good (TRUNCATE: temporary tables are never vacuumed).</summary>

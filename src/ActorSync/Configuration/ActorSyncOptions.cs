@@ -51,6 +51,23 @@ public sealed class DatabaseOptions
     /// is replayed from the slot's confirmed position, which was held back for it. Default 200000.
     /// </summary>
     public int WalBacklogKeys { get; set; } = Listening.WalBacklog.DefaultMaxKeys;
+
+    /// <summary>
+    /// <c>wal-apply</c>: with <c>capture-mode = wal</c>, how changes reach the target. <c>rows</c> (the default) applies
+    /// the decoded rows as they are and re-reads only what the stream does not carry whole; <c>reread</c> re-reads
+    /// every changed key from the source (DESIGN.md, "WAL capture").
+    /// </summary>
+    public WalApply WalApply { get; set; } = WalApply.Rows;
+}
+
+/// <summary>How a WAL sync applies decoded changes (<c>databases.NAME.wal-apply</c>).</summary>
+public enum WalApply
+{
+    /// <summary>The decoded rows, as they are; keys the stream does not carry whole are re-read.</summary>
+    Rows,
+
+    /// <summary>Every changed key re-read from the source in one snapshot.</summary>
+    Reread,
 }
 
 /// <summary>How a source database's changes are captured (<c>databases.NAME.capture-mode</c>).</summary>

@@ -14,7 +14,7 @@ namespace ActorSync.Configuration;
 internal static class ActorSyncOptionsBinder
 {
     public static readonly string[] RootKeys = ["databases", "defaults", "admin", "syncs"];
-    public static readonly string[] DatabaseKeys = ["connection-string", "max-connections", "capture-mode", "slot-retention-warning", "wal-backlog-keys"];
+    public static readonly string[] DatabaseKeys = ["connection-string", "max-connections", "capture-mode", "slot-retention-warning", "wal-backlog-keys", "wal-apply"];
     public static readonly string[] DefaultsKeys =
         ["batch-size", "batch-delay", "poll-interval", "apply-timeout", "snapshot-parallelism", "snapshot-indexes", "on-schema-change", "capture-mode",
         "on-apply-error", "backoff"];
@@ -78,6 +78,7 @@ internal static class ActorSyncOptionsBinder
         options.CaptureMode = database.DatabaseCapture("capture-mode") ?? options.CaptureMode;
         options.SlotRetentionWarning = database.Size("slot-retention-warning") ?? options.SlotRetentionWarning;
         options.WalBacklogKeys = database.Int32("wal-backlog-keys") ?? options.WalBacklogKeys;
+        options.WalApply = database.WalApply("wal-apply") ?? options.WalApply;
         return options;
     }
 
@@ -259,6 +260,13 @@ internal static class ActorSyncOptionsBinder
             "full" => Configuration.ReplicaIdentity.Full,
             "index" => Configuration.ReplicaIdentity.Index,
             _ => (ReplicaIdentity?)null,
+        });
+
+        public WalApply? WalApply(string key) => Parse(key, "rows or reread", text => text switch
+        {
+            "rows" => Configuration.WalApply.Rows,
+            "reread" => Configuration.WalApply.Reread,
+            _ => (WalApply?)null,
         });
 
         public DatabaseCaptureMode? DatabaseCapture(string key) => Parse(

@@ -38,11 +38,17 @@ public sealed partial class ActorSyncOptionsValidator(IConfiguration configurati
             {
                 CheckWalDatabase($"{Root}:databases:{name}", name, slots, context);
             }
-            else if (context.Configuration.GetSection($"{Root}:databases:{name}:wal-backlog-keys").Value is not null)
+            else
             {
-                context.Add(
-                    $"{Root}:databases:{name}:wal-backlog-keys",
-                    $"wal-backlog-keys is a setting of WAL capture, but database '{name}' captures with triggers: remove it, or set databases.{name}.capture-mode = wal");
+                foreach (var walOnly in new[] { "wal-backlog-keys", "wal-apply" })
+                {
+                    if (context.Configuration.GetSection($"{Root}:databases:{name}:{walOnly}").Value is not null)
+                    {
+                        context.Add(
+                            $"{Root}:databases:{name}:{walOnly}",
+                            $"{walOnly} is a setting of WAL capture, but database '{name}' captures with triggers: remove it, or set databases.{name}.capture-mode = wal");
+                    }
+                }
             }
         }
 

@@ -48,6 +48,9 @@ public sealed record SyncDefinition(
     /// </summary>
     public ReplicaIdentity? ReplicaIdentity { get; init; }
 
+    /// <summary>With WAL capture, whether decoded rows are applied as they are (<c>databases.NAME.wal-apply</c> of its source).</summary>
+    public bool AppliesDecodedRows { get; init; } = true;
+
     /// <summary><c>enabled = false</c> keeps a sync in the configuration without running it (no capture is installed).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -77,6 +80,7 @@ public sealed record SyncDefinition(
         Group = string.IsNullOrWhiteSpace(sync.Group) ? null : sync.Group.Trim(),
 
         ReplicaIdentity = sync.ReplicaIdentity,
+        AppliesDecodedRows = databases is null || !databases.TryGetValue(TableName.Parse(sync.Source).Database, out var source) || source.WalApply == WalApply.Rows,
     };
 
     private static bool IsWal(SyncOptions sync, IReadOnlyDictionary<string, DatabaseOptions>? databases) =>

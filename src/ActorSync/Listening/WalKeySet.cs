@@ -1,15 +1,26 @@
+using NpgsqlTypes;
+
 namespace ActorSync.Listening;
+
+/// <summary>
+/// A decoded row of one key: its table's columns (as the stream named them) and their values as text, or no values
+/// for a deleted key; the source transaction that wrote it last in its stretch of WAL.
+/// </summary>
+public sealed record WalRow(string[] Columns, string?[]? Values, uint Xid);
 
 /// <summary>
 /// The distinct keys of one sync's changes in a stretch of decoded WAL (a chunk, or a replicator's backlog), each key
 /// as the text of its columns in key order, with the source transactions they came from and the oldest commit time. A
 /// TRUNCATE supersedes every key before it: the set then empties the target first and re-reads only the keys after it.
+/// While every change of a chunk came with its complete row, the set also keeps each key's last row
+/// (<see cref="Rows"/>), which the replicator may apply without reading the source (DESIGN.md, "WAL capture").
 /// Not thread-safe: filled by one owner, then handed over and only read.
 /// </summary>
 public sealed class WalKeySet
 {
     private readonly HashSet<string[]> _keys = new(KeyComparer.Instance);
     private readonly HashSet<uint> _xids = [];
+    private Dictionary<string[], WalRow>? _rows = new(KeyComparer.Instance);
 
     /// <summary>The source was truncated: empty the target before applying <see cref="Keys"/>.</summary>
     public bool Truncate { get; private set; }
@@ -21,13 +32,46 @@ public sealed class WalKeySet
 
     public DateTimeOffset? OldestCommit { get; private set; }
 
+    /// <summary>
+    /// The last decoded row of every key, or null when some change came without its complete row (an unchanged TOASTed
+    /// value, a sync with a <c>where</c>), with a TRUNCATE, or from a backlog: then the keys are re-read from the source.
+    /// </summary>
+    public IReadOnlyDictionary<string[], WalRow>? Rows => _rows is not null && _keys.Count > 0 && !Truncate ? _rows : null;
+
+    /// <summary>The commit position of the earliest transaction with a change here (null when none is known).</summary>
+    public NpgsqlLogSequenceNumber? FirstCommitLsn { get; private set; }
+
     public int Count => _keys.Count;
+
+    public bool Contains(string[] key) => _keys.Contains(key);
+
+    /// <summary>Lets go of the decoded rows (the keys stay): they were applied, or the keys were re-read.</summary>
+    public void DropRows() => _rows = null;
 
     public bool IsEmpty => !Truncate && _keys.Count == 0;
 
+    /// <summary>A changed key without its row: it will be re-read from the source.</summary>
     public void Add(string[] key, uint xid, DateTimeOffset commit)
     {
         _keys.Add(key);
+        _rows = null;
+        Record(xid, commit);
+    }
+
+    /// <summary>
+    /// A changed key with its complete new row (<paramref name="values"/>), or with none when the change deleted it;
+    /// <paramref name="commitLsn"/> is its transaction's commit position.
+    /// </summary>
+    public void AddRow(string[] key, string[] columns, string?[]? values, uint xid, DateTimeOffset commit, NpgsqlLogSequenceNumber commitLsn)
+    {
+        _keys.Add(key);
+        _rows?[key] = new WalRow(columns, values, xid);
+
+        if (FirstCommitLsn is null || commitLsn < FirstCommitLsn)
+        {
+            FirstCommitLsn = commitLsn;
+        }
+
         Record(xid, commit);
     }
 
@@ -38,6 +82,7 @@ public sealed class WalKeySet
     public void AddRequeued(string[] key, DateTimeOffset at)
     {
         _keys.Add(key);
+        _rows = null;
         if (OldestCommit is null || at < OldestCommit)
         {
             OldestCommit = at;
@@ -47,17 +92,25 @@ public sealed class WalKeySet
     public void AddTruncate(uint xid, DateTimeOffset commit)
     {
         _keys.Clear();
+        _rows = null;
         Truncate = true;
         Record(xid, commit);
     }
 
-    /// <summary>Adds <paramref name="later"/>, whose changes come after these.</summary>
-    public void AddAll(WalKeySet later)
+    /// <summary>Adds <paramref name="later"/>, whose changes come after these (keys only: a backlog is re-read).</summary>
+    public void AddAll(WalKeySet later) => AddAll(later, keepRows: false);
+
+    private void AddAll(WalKeySet later, bool keepRows)
     {
         if (later.Truncate)
         {
             _keys.Clear();
             Truncate = true;
+        }
+
+        if (!keepRows)
+        {
+            _rows = null;
         }
 
         _keys.UnionWith(later._keys);
@@ -66,6 +119,29 @@ public sealed class WalKeySet
         {
             OldestCommit = oldest;
         }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="later"/>, the next part of the stream for the same sync, keeping the decoded rows when both
+    /// have them (a later row of a key replaces an earlier one): parts that queued while one was applied go as one.
+    /// </summary>
+    public void Append(WalKeySet later)
+    {
+        var rows = _rows is not null && later._rows is not null && !later.Truncate;
+        if (rows)
+        {
+            foreach (var (key, row) in later._rows!)
+            {
+                _rows![key] = row;
+            }
+        }
+
+        if (later.FirstCommitLsn is { } first && (FirstCommitLsn is null || first < FirstCommitLsn))
+        {
+            FirstCommitLsn = first;
+        }
+
+        AddAll(later, keepRows: rows);
     }
 
     private void Record(uint xid, DateTimeOffset commit)

@@ -7,8 +7,11 @@ using NpgsqlTypes;
 
 namespace ActorSync.Listening;
 
-/// <summary>A synced source table and the key columns its sync reads from each change.</summary>
-public sealed record WalRoute(string Sync, string Schema, string Table, IReadOnlyList<string> KeyColumns);
+/// <summary>
+/// A synced source table and the key columns its sync reads from each change; with <paramref name="Rows"/>, the sync
+/// also takes each change's whole decoded row (it has no <c>where</c>, so a row it may apply needs no source read).
+/// </summary>
+public sealed record WalRoute(string Sync, string Schema, string Table, IReadOnlyList<string> KeyColumns, bool Rows = false);
 
 /// <summary>
 /// A stretch of decoded WAL ready to apply: the keys of each sync's changes, and the position the slot may confirm
@@ -42,10 +45,22 @@ public sealed class WalStream : IAsyncDisposable
     private static long _ids;
     private static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A chunk also ends once its rows hold this many characters: decoded rows are text in memory, two chunks at a time
+    /// (one applied, the next decoded).
+    /// </summary>
+    public const long MaxChunkCharacters = 2 * 1024 * 1024;
+
+    /// <summary>
+    /// Small chunks (the stream caught up) go out without waiting for the ones before: each sync applies its parts in
+    /// order, merging those that queued while it was busy, so a slow table does not hold back the others.
+    /// </summary>
+    public const int MaxOutstandingChunks = 16;
+
     private readonly LogicalReplicationConnection _connection;
     private readonly string _database;
     private readonly Dictionary<(string Schema, string Table), WalRoute[]> _routes;
-    private readonly Dictionary<uint, (RelationMessage Message, (string Sync, int[] Indexes)[] Targets, int[] Needed)> _relations = [];
+    private readonly Dictionary<uint, Relation> _relations = [];
     private long _chunks;
     private int _disposed;
 
@@ -67,6 +82,10 @@ public sealed class WalStream : IAsyncDisposable
     {
         // The pools' larger buffer (Pools/PoolConnectionSettings): fewer reads that complete asynchronously per message.
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "actorsync-wal", TcpKeepAlive = true, ReadBufferSize = 64 * 1024 };
+
+        // Decoded rows are text in the output format of the WAL sender's session, which the target reads back: dates in
+        // ISO order, intervals in the postgres style, floats exact, whatever the server's defaults (WalRowApplier).
+        builder.Options = $"{builder.Options} -c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3".Trim();
         var connection = new LogicalReplicationConnection(builder.ConnectionString);
         try
         {
@@ -121,35 +140,45 @@ public sealed class WalStream : IAsyncDisposable
         Func<WalChunk, Task> dispatch, Action<NpgsqlLogSequenceNumber> idle, CancellationToken cancellationToken)
     {
         var current = NewChunk();
-        Task? outstanding = null;
-        var transaction = (Xid: 0u, Commit: DateTimeOffset.MinValue, Open: false);
+        // The chunks out, with the characters of text each holds: the ones out together hold at most one full chunk's.
+        var outstanding = new Queue<(Task Applied, long Characters)>();
+        long charactersOut = 0;
+        var transaction = new Transaction(0, DateTimeOffset.MinValue, default, false);
+        long characters = 0;
         long seen = 0, seenAtIdle = -1;
         NpgsqlLogSequenceNumber? idleCandidate = null;
         while (true)
         {
+            while (outstanding.TryPeek(out var head) && head.Applied.IsCompleted)
+            {
+                outstanding.Dequeue();
+                charactersOut -= head.Characters;
+                await head.Applied; // a failed or cancelled chunk ends the stream here
+            }
+
             var next = getNext();
             if (!next.IsCompleted)
             {
-                // Nothing more to read at this instant: send what has gathered, unless a chunk is still being applied.
-                if (outstanding is null && current.HasContent)
+                // Nothing more to read at this instant: send what has gathered, unless too many chunks are out.
+                if (current.HasContent && outstanding.Count < MaxOutstandingChunks && charactersOut + characters <= MaxChunkCharacters)
                 {
-                    outstanding = dispatch(current);
+                    outstanding.Enqueue((dispatch(current), characters));
+                    charactersOut += characters;
                     current = NewChunk();
+                    characters = 0;
                 }
 
                 var tick = Task.Delay(IdleTick, cancellationToken);
-                var first = await Task.WhenAny(next, outstanding ?? tick, tick);
-                if (outstanding is not null && outstanding.IsCompleted)
+                var first = await Task.WhenAny(next, outstanding.Count > 0 ? outstanding.Peek().Applied : tick, tick);
+                if (!next.IsCompleted)
                 {
-                    await outstanding;
-                    outstanding = null;
-                    continue;
-                }
+                    if (first != tick)
+                    {
+                        continue; // the oldest chunk out was applied
+                    }
 
-                if (first == tick && !next.IsCompleted)
-                {
                     cancellationToken.ThrowIfCancellationRequested();
-                    if (outstanding is null && !current.HasContent && !transaction.Open)
+                    if (outstanding.Count == 0 && !current.HasContent && !transaction.Open)
                     {
                         // A keep-alive moves the received position past WAL with nothing for us (other tables, other
                         // databases). Taken a full quiet tick after it was read, so no message was on its way to us.
@@ -175,57 +204,64 @@ public sealed class WalStream : IAsyncDisposable
             switch (messages.Current)
             {
                 case BeginMessage begin:
-                    transaction = (begin.TransactionXid, begin.TransactionCommitTimestamp, true);
+                    transaction = new Transaction(begin.TransactionXid, begin.TransactionCommitTimestamp, begin.TransactionFinalLsn, true);
                     break;
                 case CommitMessage commit:
                     current.ConfirmLsn = commit.TransactionEndLsn;
-                    transaction.Open = false;
+                    transaction = transaction with { Open = false };
                     break;
                 case RelationMessage relation:
                     Route(relation);
                     break;
                 case InsertMessage insert:
-                    await AddAsync(current, insert.Relation, insert.NewRow, transaction.Xid, transaction.Commit, cancellationToken);
+                    characters += await AddAsync(current, insert.Relation, insert.NewRow, transaction, deleted: false, cancellationToken);
                     break;
                 case IndexUpdateMessage update:
-                    await AddAsync(current, update.Relation, update.Key, transaction.Xid, transaction.Commit, cancellationToken);
-                    await AddAsync(current, update.Relation, update.NewRow, transaction.Xid, transaction.Commit, cancellationToken);
+                    // The old key (the key changed): deleted; then the new row.
+                    characters += await AddAsync(current, update.Relation, update.Key, transaction, deleted: true, cancellationToken);
+                    characters += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken);
                     break;
                 case FullUpdateMessage update:
-                    await AddAsync(current, update.Relation, update.OldRow, transaction.Xid, transaction.Commit, cancellationToken);
-                    await AddAsync(current, update.Relation, update.NewRow, transaction.Xid, transaction.Commit, cancellationToken);
+                    // The old row (REPLICA IDENTITY FULL): its key deleted, unless the new row (after it) has the same key.
+                    characters += await AddAsync(current, update.Relation, update.OldRow, transaction, deleted: true, cancellationToken);
+                    characters += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken);
                     break;
                 case UpdateMessage update:
-                    await AddAsync(current, update.Relation, update.NewRow, transaction.Xid, transaction.Commit, cancellationToken, onlyTuple: true);
+                    characters += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken, onlyTuple: true);
                     break;
                 case KeyDeleteMessage delete:
-                    await AddAsync(current, delete.Relation, delete.Key, transaction.Xid, transaction.Commit, cancellationToken);
+                    characters += await AddAsync(current, delete.Relation, delete.Key, transaction, deleted: true, cancellationToken);
                     break;
                 case FullDeleteMessage delete:
-                    await AddAsync(current, delete.Relation, delete.OldRow, transaction.Xid, transaction.Commit, cancellationToken);
+                    characters += await AddAsync(current, delete.Relation, delete.OldRow, transaction, deleted: true, cancellationToken);
                     break;
                 case TruncateMessage truncate:
                     foreach (var relation in truncate.Relations)
                     {
-                        foreach (var (sync, _) in Targets(relation).Targets)
+                        foreach (var target in Targets(relation).Targets)
                         {
-                            Part(current, sync).AddTruncate(transaction.Xid, transaction.Commit);
+                            Part(current, target.Sync).AddTruncate(transaction.Xid, transaction.Commit);
                         }
                     }
 
                     break;
             }
 
-            if (current.Keys >= chunkKeys)
+            if (current.Keys >= chunkKeys || characters >= MaxChunkCharacters)
             {
-                // Backpressure: the stream is not read while the chunk before is being applied.
-                if (outstanding is not null)
+                // Backpressure: a full chunk goes out once at most one chunk before it is still being applied, and the
+                // stream is not read meanwhile, so at most three full chunks are in memory (applied, next, decoded).
+                while (outstanding.Count > 1 || charactersOut > MaxChunkCharacters)
                 {
-                    await outstanding;
+                    var earlier = outstanding.Dequeue();
+                    charactersOut -= earlier.Characters;
+                    await earlier.Applied;
                 }
 
-                outstanding = dispatch(current);
+                charactersOut += characters;
+                outstanding.Enqueue((dispatch(current), characters));
                 current = NewChunk();
+                characters = 0;
             }
 
             setNext(messages.MoveNextAsync().AsTask());
@@ -267,20 +303,20 @@ public sealed class WalStream : IAsyncDisposable
 
     private void Route(RelationMessage relation) => _relations.Remove(relation.RelationId);
 
-    private (RelationMessage Message, (string Sync, int[] Indexes)[] Targets, int[] Needed) Targets(RelationMessage relation)
+    private Relation Targets(RelationMessage relation)
     {
         if (_relations.TryGetValue(relation.RelationId, out var known) && ReferenceEquals(known.Message, relation))
         {
             return known;
         }
 
-        var names = relation.Columns.Select(c => c.ColumnName).ToList();
-        var targets = new List<(string, int[])>();
+        var names = relation.Columns.Select(c => c.ColumnName).ToArray();
+        var targets = new List<RelationTarget>();
         if (_routes.TryGetValue((relation.Namespace, relation.RelationName), out var routes))
         {
             foreach (var route in routes)
             {
-                var indexes = route.KeyColumns.Select(k => names.IndexOf(k)).ToArray();
+                var indexes = route.KeyColumns.Select(k => Array.IndexOf(names, k)).ToArray();
                 if (indexes.Any(i => i < 0))
                 {
                     throw new WalCaptureException(
@@ -288,70 +324,102 @@ public sealed class WalStream : IAsyncDisposable
                         $"decoded columns of {relation.Namespace}.{relation.RelationName}");
                 }
 
-                targets.Add((route.Sync, indexes));
+                targets.Add(new RelationTarget(route.Sync, indexes, route.Rows));
             }
         }
 
-        var entry = (relation, targets.ToArray(), targets.SelectMany(t => t.Item2).Distinct().Order().ToArray());
+        var entry = new Relation(relation, names, targets.ToArray(), targets.SelectMany(t => t.Indexes).Distinct().Order().ToArray(), targets.Any(t => t.Rows));
         _relations[relation.RelationId] = entry;
         return entry;
     }
 
-    private async Task AddAsync(
-        WalChunk chunk, RelationMessage relation, ReplicationTuple tuple, uint xid, DateTimeOffset commit, CancellationToken cancellationToken,
+    /// <summary>
+    /// Adds a decoded tuple's key to the part of every sync of its table: with its whole row (or as deleted) for the
+    /// syncs that take rows, when the tuple is complete; returns the characters of text it added.
+    /// </summary>
+    private async Task<long> AddAsync(
+        WalChunk chunk, RelationMessage relation, ReplicationTuple tuple, Transaction transaction, bool deleted, CancellationToken cancellationToken,
         bool onlyTuple = false)
     {
-        var (_, targets, needed) = Targets(relation);
-        if (targets.Length == 0)
+        var entry = Targets(relation);
+        if (entry.Targets.Length == 0)
         {
-            return;
+            return 0;
         }
 
-        var values = new Dictionary<int, string?>(needed.Length);
+        // A deleted key's row is not needed (only its key); a new row is needed whole by the syncs that take rows.
+        var whole = entry.AnyRows && !deleted;
+        var values = new string?[entry.Columns.Length];
         var index = 0;
         var unchanged = false;
+        var keyUnchanged = false;
+        long characters = 0;
         await foreach (var value in tuple.WithCancellation(cancellationToken))
         {
-            if (Array.BinarySearch(needed, index) >= 0)
+            if (whole || Array.BinarySearch(entry.Needed, index) >= 0)
             {
                 if (value.IsUnchangedToastedValue)
                 {
                     unchanged = true;
+                    keyUnchanged |= Array.BinarySearch(entry.Needed, index) >= 0;
                 }
-
-                values[index] = value.IsDBNull || value.IsUnchangedToastedValue ? null : await value.Get<string>(cancellationToken);
+                else if (!value.IsDBNull)
+                {
+                    var text = await value.Get<string>(cancellationToken);
+                    values[index] = text;
+                    characters += text.Length;
+                }
             }
 
             index++;
         }
 
-        foreach (var (sync, indexes) in targets)
+        foreach (var target in entry.Targets)
         {
-            var key = new string[indexes.Length];
+            var key = new string[target.Indexes.Length];
             var complete = true;
-            for (var i = 0; i < indexes.Length; i++)
+            for (var i = 0; i < target.Indexes.Length; i++)
             {
-                var text = values.GetValueOrDefault(indexes[i]);
+                var text = values[target.Indexes[i]];
                 complete &= text is not null;
                 key[i] = text!;
             }
 
             if (complete)
             {
-                Part(chunk, sync).Add(key, xid, commit);
+                var part = Part(chunk, target.Sync);
+                if (target.Rows && (deleted || !unchanged))
+                {
+                    part.AddRow(key, entry.Columns, deleted ? null : values, transaction.Xid, transaction.Commit, transaction.CommitLsn);
+                }
+                else
+                {
+                    part.Add(key, transaction.Xid, transaction.Commit);
+                }
+
                 chunk.Keys++;
             }
-            else if (unchanged && onlyTuple)
+            else if (keyUnchanged && onlyTuple)
             {
                 // A key too large to be stored inline, unchanged by an UPDATE: pgoutput sends neither its value nor an
                 // old key. Only REPLICA IDENTITY FULL makes it send the old row.
                 throw new WalCaptureException(
-                    $"sync '{sync}': an UPDATE of {relation.Namespace}.{relation.RelationName} left a TOASTed key value out of the WAL stream; " +
+                    $"sync '{target.Sync}': an UPDATE of {relation.Namespace}.{relation.RelationName} left a TOASTed key value out of the WAL stream; " +
                     $"run ALTER TABLE {relation.Namespace}.{relation.RelationName} REPLICA IDENTITY FULL so its updates carry the key");
             }
 
             // Otherwise a NULL key (a key column of a table without a primary key), which the target's key refuses, or
             // the new row of an UPDATE whose old key came first: nothing more to take.
         }
+
+        return characters;
     }
+
+    /// <summary>The transaction being decoded: its id, commit time and commit position (from its BEGIN).</summary>
+    private readonly record struct Transaction(uint Xid, DateTimeOffset Commit, NpgsqlLogSequenceNumber CommitLsn, bool Open);
+
+    private sealed record RelationTarget(string Sync, int[] Indexes, bool Rows);
+
+    /// <summary>A relation as last described by the stream: its columns, the syncs of its table, the columns they need.</summary>
+    private sealed record Relation(RelationMessage Message, string[] Columns, RelationTarget[] Targets, int[] Needed, bool AnyRows);
 }

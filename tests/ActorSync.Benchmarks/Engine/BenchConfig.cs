@@ -21,7 +21,7 @@ public sealed class BenchConfig : IAsyncDisposable
         File.WriteAllText(path, $$"""
             actorsync {
               databases {
-                src { connection-string = "{{Cs(servers.SourceDb)}}", max-connections = 8{{(options.Capture == Capture.CaptureMode.Wal ? ", capture-mode = wal" : "")}} }
+                src { connection-string = "{{Cs(servers.SourceDb)}}", max-connections = 8{{(options.Capture == Capture.CaptureMode.Wal ? $", capture-mode = wal, wal-apply = {options.WalApply.ToString().ToLowerInvariant()}" : "")}} }
                 tgt { connection-string = "{{Cs(servers.TargetDb)}}", max-connections = 8 }
               }
               defaults { capture-mode = {{(options.Capture == Capture.CaptureMode.Wal ? "row" : options.Capture.ToString().ToLowerInvariant())}}, batch-size = {{options.BatchSize}}{{parallelism}} }

@@ -3,7 +3,7 @@ using ActorSync.Capture;
 
 namespace ActorSync.Benchmarks.Engine;
 
-/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto|wal --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N --group single|group|both</c>.</summary>
+/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto|wal --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N --group single|group|both --wal-apply rows|reread</c>.</summary>
 public sealed record BenchOptions
 {
     public CaptureMode Capture { get; init; } = CaptureMode.Row;
@@ -35,6 +35,9 @@ public sealed record BenchOptions
     /// </summary>
     public string? Group { get; init; }
 
+    /// <summary><c>--wal-apply rows|reread</c> with <c>--capture wal</c>: the source database's <c>wal-apply</c>.</summary>
+    public Configuration.WalApply WalApply { get; init; } = Configuration.WalApply.Rows;
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -53,6 +56,7 @@ public sealed record BenchOptions
                 "--parallelism" => options with { Parallelism = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--snapshot-indexes" => options with { SnapshotIndexes = value },
                 "--group" => options with { Group = value },
+                "--wal-apply" => options with { WalApply = Enum.Parse<Configuration.WalApply>(value, ignoreCase: true) },
                 "--reps" => options with { Reps = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };

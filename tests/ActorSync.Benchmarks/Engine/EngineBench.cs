@@ -256,7 +256,8 @@ public static partial class EngineBench
             CaptureMode = options.Capture,
             BatchDelay = options.BatchDelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
         },
-        new SyncDefaultsOptions());
+        new SyncDefaultsOptions()) with
+    { AppliesDecodedRows = options.WalApply == WalApply.Rows };
 
     private static SyncEngine Start(BenchServers servers, BenchOptions options, IEnumerable<SyncDefinition> syncs)
     {

@@ -77,6 +77,123 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
     }
 
     [Fact]
+    public async Task Once_streaming_decoded_rows_reach_the_target_while_the_source_table_is_locked_against_every_reader()
+    {
+        await database.ExecuteAsync("CREATE TABLE direct (id int PRIMARY KEY, v text); INSERT INTO direct SELECT g, 'copied' FROM generate_series(1, 10) g");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE direct (id int PRIMARY KEY, v text)");
+        await using var engine = Start(SyncDriver.Define("direct", $"{_src}:public.direct", "tgt:public.direct"));
+        await EngineHarness.WaitForStateAsync(engine, "direct", SyncStates.Idle);
+
+        // The first change after the copy is re-read by key; it fixes the position from which decoded rows may be
+        // applied as they are (DESIGN.md, "WAL capture").
+        await database.ExecuteAsync("INSERT INTO direct VALUES (11, 'first')");
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "direct", _target, "direct", "id"));
+
+        // The target's table is locked, so the next apply waits there; the changes after it queue behind it.
+        await using var targetBlocker = await _target.OpenConnectionAsync();
+        await using var targetLock = await targetBlocker.BeginTransactionAsync();
+        await using (var lockTarget = new NpgsqlCommand("LOCK TABLE direct IN ACCESS EXCLUSIVE MODE", targetBlocker, targetLock))
+        {
+            await lockTarget.ExecuteNonQueryAsync();
+        }
+
+        await database.ExecuteAsync("INSERT INTO direct VALUES (12, 'waits at the target')");
+        await Eventually.AssertAsync(async () => Assert.True(
+            await TargetScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%direct%'") > 0,
+            "the apply never waited for the target's lock"));
+        await database.ExecuteAsync("UPDATE direct SET v = 'updated' WHERE id <= 5; DELETE FROM direct WHERE id = 6; INSERT INTO direct VALUES (13, 'queued')");
+
+        // Now no one may read the source table: a re-read would wait. The decoded rows need no read.
+        await using var sourceBlocker = await database.DataSource.OpenConnectionAsync();
+        await using var sourceLock = await sourceBlocker.BeginTransactionAsync();
+        await using (var lockSource = new NpgsqlCommand("LOCK TABLE direct IN ACCESS EXCLUSIVE MODE", sourceBlocker, sourceLock))
+        {
+            await lockSource.ExecuteNonQueryAsync();
+        }
+
+        await targetLock.RollbackAsync();
+        await Eventually.AssertAsync(async () =>
+        {
+            Assert.Equal(12L, await TargetScalarAsync<long>("SELECT count(*) FROM direct"));
+            Assert.Equal(5L, await TargetScalarAsync<long>("SELECT count(*) FROM direct WHERE v = 'updated'"));
+            Assert.Equal(1L, await TargetScalarAsync<long>("SELECT count(*) FROM direct WHERE id = 13"));
+        });
+
+        await sourceLock.RollbackAsync();
+        await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "direct", _target, "direct", "id"));
+        var status = await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default);
+        Assert.All(status.Syncs, s => Assert.True(s.Restarts == 0 && s.LastError is null, s.LastError?.Message));
+    }
+
+    [Fact]
+    public async Task Decoded_rows_keep_their_values_whatever_output_styles_the_source_database_sets()
+    {
+        // The decoded rows are text in the WAL sender's output styles, read back by the target. The user's sessions here
+        // ask for day-first dates, SQL-standard intervals and floats cut to 15 digits; every value must arrive intact.
+        var name = _src + "st";
+        var sourceConnectionString = new NpgsqlConnectionStringBuilder(
+            await SharedPostgresServer.GetConnectionStringAsync(await database.CreateDatabaseAsync("styles")))
+        {
+            Options = "-c DateStyle=SQL,DMY -c IntervalStyle=sql_standard -c extra_float_digits=0",
+        }.ConnectionString;
+        await using var source = NpgsqlDataSource.Create(sourceConnectionString);
+        const string Table = "CREATE TABLE styled (id int PRIMARY KEY, d date, ts timestamp, tz timestamptz, iv interval, f float8, r real)";
+        await EngineHarness.ExecuteAsync(source, Table);
+        await EngineHarness.ExecuteAsync(_target, Table);
+        try
+        {
+            await using var engine = EngineHarness.Start(
+                new Dictionary<string, string> { [name] = sourceConnectionString, ["tgt"] = _targetConnectionString },
+                [SyncDriver.Define("styled", $"{name}:public.styled", "tgt:public.styled")],
+                CaptureMode.Wal,
+                configure: options => options.Databases[name].CaptureMode = DatabaseCaptureMode.Wal);
+            await EngineHarness.WaitForStateAsync(engine, "styled", SyncStates.Idle);
+            await EngineHarness.ExecuteAsync(source, "INSERT INTO styled VALUES (0, NULL, NULL, NULL, NULL, NULL, NULL)");
+            await Eventually.AssertAsync(async () => Assert.Equal(1L, await CountAsync(_target, "styled")));
+
+            // Streamed after the first change, so the decoded rows are applied as they are.
+            await EngineHarness.ExecuteAsync(source, """
+                INSERT INTO styled VALUES
+                    (1, '2026-12-04', '2026-12-04 13:14:15.123456', '2026-12-04 13:14:15.5+05:30', '-1 day +02:03:04.5', 0.1 + 0.2, 1.1::real / 3),
+                    (2, '0044-03-15 BC', '1999-01-08 04:05:06', 'infinity', '1 year 2 months -3 days', 1e-300, 'NaN'),
+                    (3, '2026-01-02', '2026-02-01 00:00:00', '2026-02-01 00:00:00+00', '-00:00:01', -0.0, 3.4028235e38::real)
+                """);
+            await Eventually.AssertAsync(async () =>
+                Assert.Equal(await TypedRowsAsync(source), await TypedRowsAsync(_target)));
+        }
+        finally
+        {
+            await WalTestSupport.DropSlotAsync(source, name);
+        }
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string table)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The rows as text, in one fixed set of output styles on both sides.</summary>
+    private static async Task<List<string>> TypedRowsAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using (var styles = new NpgsqlCommand("SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3; SET TimeZone = 'UTC'", connection))
+        {
+            await styles.ExecuteNonQueryAsync();
+        }
+
+        var rows = new List<string>();
+        await using var command = new NpgsqlCommand("SELECT s::text FROM styled s ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
+    [Fact]
     public async Task A_rolled_back_transaction_leaves_no_trace()
     {
         await database.ExecuteAsync("CREATE TABLE rb (id int PRIMARY KEY, v text); INSERT INTO rb VALUES (1, 'kept')");

@@ -165,6 +165,44 @@ public sealed class ActorSyncConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Wal_apply_is_rows_by_default_reread_on_request_and_refused_on_a_trigger_database_or_with_another_value()
+    {
+        var configuration = Load("""
+            actorsync {
+              databases {
+                main { connection-string = "Host=x", capture-mode = wal, wal-apply = reread }
+                side { connection-string = "Host=y", capture-mode = wal }
+                other { connection-string = "Host=z" }
+              }
+              syncs = [
+                { name = a, source = "main:public.a", target = "other:public.a" }
+                { name = b, source = "side:public.b", target = "other:public.b" }
+              ]
+            }
+            """);
+        Assert.Equal(WalApply.Reread, configuration.Options.Databases["main"].WalApply);
+        Assert.Equal(WalApply.Rows, configuration.Options.Databases["side"].WalApply);
+        Assert.False(configuration.Syncs[0].AppliesDecodedRows);
+        Assert.True(configuration.Syncs[1].AppliesDecodedRows);
+
+        var problems = Problems("""
+            actorsync {
+              databases {
+                main { connection-string = "Host=x", capture-mode = wal, wal-apply = tuples }
+                other { connection-string = "Host=z", wal-apply = rows }
+              }
+              syncs = [
+                { name = a, source = "main:public.a", target = "other:public.a" }
+              ]
+            }
+            """);
+        Assert.Contains(problems, p => p.StartsWith(Origin(3, 74), StringComparison.Ordinal) && p.Contains("expected rows or reread, found 'tuples'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith(Origin(4, 55), StringComparison.Ordinal) && p.Contains(
+            "wal-apply is a setting of WAL capture, but database 'other' captures with triggers", StringComparison.Ordinal));
+        Assert.Equal(2, problems.Count);
+    }
+
+    [Fact]
     public void Replica_identity_is_an_opt_in_per_sync_of_a_wal_source_only()
     {
         var configuration = Load("""

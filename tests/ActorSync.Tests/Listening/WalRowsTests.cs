@@ -1,0 +1,129 @@
+using ActorSync.Listening;
+using NpgsqlTypes;
+
+namespace ActorSync.Tests.Listening;
+
+/// <summary>
+/// The decoded rows a WAL chunk keeps per key, and the re-read snapshots that tell an older decoded row from a newer
+/// one (issue #20, DESIGN.md §5). Pure data structures: the engine tests are in WalCaptureEngineTests.
+/// </summary>
+public sealed class WalRowsTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 5, 0, 0, 0, TimeSpan.Zero);
+    private static readonly string[] Columns = ["id", "v"];
+
+    [Fact]
+    public void A_part_keeps_each_keys_last_row_or_its_delete_and_the_earliest_commit_position()
+    {
+        var keys = new WalKeySet();
+        keys.AddRow(["1"], Columns, ["1", "a"], 700, T0, new NpgsqlLogSequenceNumber(200));
+        keys.AddRow(["1"], Columns, ["1", "b"], 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
+        keys.AddRow(["2"], Columns, null, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
+
+        var rows = Assert.IsAssignableFrom<IReadOnlyDictionary<string[], WalRow>>(keys.Rows);
+        Assert.Equal("1,b", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values!));
+        Assert.Equal(701u, rows.Single(r => r.Key[0] == "1").Value.Xid);
+        Assert.Null(rows.Single(r => r.Key[0] == "2").Value.Values);
+        Assert.Equal(new NpgsqlLogSequenceNumber(200), keys.FirstCommitLsn);
+        Assert.Equal(T0, keys.OldestCommit);
+        Assert.Equal([700u, 701u], keys.Xids.Order());
+    }
+
+    [Fact]
+    public void One_change_without_its_row_or_a_truncate_leaves_only_keys_to_re_read()
+    {
+        var incomplete = new WalKeySet();
+        incomplete.AddRow(["1"], Columns, ["1", "a"], 700, T0, new NpgsqlLogSequenceNumber(200));
+        incomplete.Add(["2"], 700, T0); // an update that left a TOASTed value out
+        Assert.Null(incomplete.Rows);
+        Assert.Equal(2, incomplete.Count);
+
+        var truncated = new WalKeySet();
+        truncated.AddRow(["1"], Columns, ["1", "a"], 700, T0, new NpgsqlLogSequenceNumber(200));
+        truncated.AddTruncate(701, T0);
+        truncated.AddRow(["3"], Columns, ["3", "c"], 702, T0, new NpgsqlLogSequenceNumber(400));
+        Assert.Null(truncated.Rows);
+        Assert.True(truncated.Truncate);
+        Assert.Equal(["3"], truncated.Keys.Single());
+
+        var requeued = new WalKeySet();
+        requeued.AddRequeued(["9"], T0);
+        Assert.Null(requeued.Rows);
+    }
+
+    [Fact]
+    public void Parts_queued_behind_an_apply_merge_with_later_rows_winning_but_backlogs_keep_keys_only()
+    {
+        var first = new WalKeySet();
+        first.AddRow(["1"], Columns, ["1", "old"], 700, T0, new NpgsqlLogSequenceNumber(500));
+        var second = new WalKeySet();
+        second.AddRow(["1"], Columns, ["1", "new"], 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(600));
+        second.AddRow(["2"], Columns, null, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(600));
+
+        var merged = new WalKeySet();
+        merged.Append(first);
+        merged.Append(second);
+        var rows = merged.Rows!;
+        Assert.Equal("1,new", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values!));
+        Assert.Null(rows.Single(r => r.Key[0] == "2").Value.Values);
+        Assert.Equal(new NpgsqlLogSequenceNumber(500), merged.FirstCommitLsn);
+
+        var withIncomplete = new WalKeySet();
+        withIncomplete.Append(first);
+        var keysOnly = new WalKeySet();
+        keysOnly.Add(["3"], 702, T0);
+        withIncomplete.Append(keysOnly);
+        Assert.Null(withIncomplete.Rows);
+        Assert.Equal(2, withIncomplete.Count);
+
+        var backlog = new WalKeySet();
+        backlog.AddAll(second);
+        Assert.Null(backlog.Rows);
+        Assert.Equal(2, backlog.Count);
+
+        merged.DropRows();
+        Assert.Null(merged.Rows);
+        Assert.True(merged.Contains(["1"]));
+    }
+
+    [Fact]
+    public void A_re_read_snapshot_saw_what_committed_before_it_and_nothing_running_or_after()
+    {
+        // xmin 1000, xmax 1010, 1003 and 1007 still running: the server's text form, 64-bit ids.
+        var reread = WalReread.Parse(new WalKeySet(), "1000:1010:1003,1007", "0/5000");
+        Assert.Equal(new NpgsqlLogSequenceNumber(0x5000), reread.Bound);
+        Assert.True(reread.Saw(999));
+        Assert.True(reread.Saw(1000));
+        Assert.True(reread.Saw(1005));
+        Assert.False(reread.Saw(1003));
+        Assert.False(reread.Saw(1007));
+        Assert.False(reread.Saw(1010));
+        Assert.False(reread.Saw(2000));
+        Assert.False(reread.Covers(["anything"])); // only the keys re-read (after a TRUNCATE the others are merely absent)
+
+        var none = WalReread.Parse(new WalKeySet(), "42:42:", "1/0");
+        Assert.True(none.Saw(41));
+        Assert.False(none.Saw(42));
+    }
+
+    [Fact]
+    public void Transaction_ids_compare_across_the_32_bit_wrap_and_the_epoch()
+    {
+        // Epoch 3: xmin and xmax straddle the wrap of the 32-bit counter that pgoutput's ids live in.
+        const ulong Epoch = 3UL << 32;
+        var reread = WalReread.Parse(new WalKeySet(), $"{Epoch - 5}:{Epoch + 5}:{Epoch + 1}", "0/1");
+        Assert.True(reread.Saw(uint.MaxValue - 10)); // before xmin, in the epoch before
+        Assert.True(reread.Saw(uint.MaxValue - 2)); // between xmin and the wrap
+        Assert.True(reread.Saw(0));
+        Assert.False(reread.Saw(1)); // running
+        Assert.True(reread.Saw(4));
+        Assert.False(reread.Saw(5)); // xmax
+        Assert.False(reread.Saw(1000));
+
+        var keys = new WalKeySet();
+        keys.Add(["7"], 1, T0);
+        var covering = WalReread.Parse(keys, "10:20:", "0/1");
+        Assert.True(covering.Covers(["7"]));
+        Assert.False(covering.Covers(["8"]));
+    }
+}
