@@ -267,15 +267,21 @@ public static class BatchApplier
     /// with them the planner hashed 50 keys against a sequential scan of a 60,000-row table (pgbench's history, 3.5 ms
     /// a batch where the key index answers in microseconds). At most SmallBatchRows keys are probed one by one instead.
     /// </summary>
-    internal static async Task SetTimeoutsAsync(
+    internal static Task SetTimeoutsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan applyTimeout, bool nestedLoops,
+        CancellationToken cancellationToken) =>
+        SetTimeoutsAsync(connection, transaction, applyTimeout, nestedLoops, "", cancellationToken);
+
+    /// <summary>As above, with <paramref name="more"/> (<c>, set_config(...)</c> calls) in the same statement.</summary>
+    internal static async Task SetTimeoutsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TimeSpan applyTimeout, bool nestedLoops, string more,
         CancellationToken cancellationToken)
     {
         var ms = ((long)Math.Max(1, applyTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
         var joins = nestedLoops ? ", set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)" : "";
         await ExecuteAsync(
             connection, transaction,
-            $"SELECT set_config('statement_timeout', '{ms}', true), set_config('lock_timeout', '{ms}', true){joins}, {DurableCommit}", null,
+            $"SELECT set_config('statement_timeout', '{ms}', true), set_config('lock_timeout', '{ms}', true){joins}{more}, {DurableCommit}", null,
             cancellationToken);
     }
 

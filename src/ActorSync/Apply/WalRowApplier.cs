@@ -26,11 +26,10 @@ public static class WalRowApplier
         long upserted = 0, removed = 0;
         var write = ActorSyncActivities.StartStep("target write");
         await using var transaction = await target.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        await BatchApplier.SetTimeoutsAsync(target, transaction, plan.Sync.ApplyTimeout, nestedLoops: small, cancellationToken);
 
-        // The rows' text is in the WAL sender's output styles (WalStream sets them): read it back in the same ones.
-        await BatchApplier.ExecuteAsync(
-            target, transaction, "SELECT set_config('DateStyle', 'ISO, MDY', true), set_config('IntervalStyle', 'postgres', true)", null, cancellationToken);
+        // The rows' text is in the WAL sender's output styles (WalStream sets them): it is read back in the same ones.
+        await BatchApplier.SetTimeoutsAsync(
+            target, transaction, plan.Sync.ApplyTimeout, small, OutputStyles, cancellationToken);
         if (deleted.Count > 0)
         {
             removed = await BatchApplier.DeleteKeysAsync(plan, target, transaction, Columns(deleted, plan.Keys.Count), cancellationToken);
@@ -113,6 +112,8 @@ public static class WalRowApplier
 
         return rows.Count;
     }
+
+    private const string OutputStyles = ", set_config('DateStyle', 'ISO, MDY', true), set_config('IntervalStyle', 'postgres', true)";
 
     /// <summary>A value in COPY's text format: NULL as <c>\N</c>; backslash, tab, newline and carriage return escaped.</summary>
     internal static void AppendCopyText(StringBuilder line, string? value)

@@ -84,8 +84,8 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
         await using var engine = Start(SyncDriver.Define("direct", $"{_src}:public.direct", "tgt:public.direct"));
         await EngineHarness.WaitForStateAsync(engine, "direct", SyncStates.Idle);
 
-        // The first change after the copy is re-read by key; it fixes the position from which decoded rows may be
-        // applied as they are (DESIGN.md, "WAL capture").
+        // A change after the copy: the copy fixed the position from which decoded rows are applied as they are
+        // (DESIGN.md, "WAL capture"), so this one already is.
         await database.ExecuteAsync("INSERT INTO direct VALUES (11, 'first')");
         await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "direct", _target, "direct", "id"));
 
