@@ -26,14 +26,9 @@ public sealed partial class TableReplicatorActor
     private WalKeySet? _walBacklogInFlight;
     private int _walFills;
 
-    // Decoded rows are applied as they are only from transactions that committed at or after this position: the WAL
-    // position read with this incarnation's first re-read, or after a copy. Until then every chunk is re-read: the
-    // target may hold rows newer than anything decoded before (a re-read or a copy of an earlier incarnation).
-    private NpgsqlLogSequenceNumber? _walRowsFrom;
-
-    // The snapshots of recent re-reads: a decoded row of a re-read key from a transaction its snapshot saw is older
-    // than the target's row, and is skipped (DESIGN.md, "WAL capture").
-    private readonly List<WalReread> _walRereads = [];
+    // The fence and the re-read snapshots that keep older decoded rows from overwriting newer target rows. Per
+    // incarnation: a new one re-reads until its own fence (the target may hold rows newer than anything decoded before).
+    private readonly WalRowFence _walFence = new();
 
     private bool IsWal => _sync.CaptureMode == CaptureMode.Wal;
 
@@ -71,6 +66,7 @@ public sealed partial class TableReplicatorActor
     private void Hold(WalKeys keys)
     {
         Backlog.Add(keys.Keys);
+        LogMessages.WalHeld(_logger, _sync.Name, keys.Chunk, keys.Keys.Count, Backlog.Count);
         _listener.Tell(new WalKeysTaken(keys.Stream, keys.Chunk, keys.Sync, Held: true));
         _pending = (Backlog.Count, Backlog.OldestCommit);
     }
@@ -147,7 +143,17 @@ public sealed partial class TableReplicatorActor
         _state = SyncStates.Streaming;
         var clock = Stopwatch.StartNew();
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
-        if (RowsToApply(keys) is { } rows)
+        var rows = RowsToApply(keys, out var skipped);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            var xids = keys.Xids;
+            LogMessages.WalApply(
+                _logger, _sync.Name, rows is null ? "re-read" : "rows", string.Join(",", _walInFlight.Select(k => k.Chunk)), keys.Count,
+                xids.Count > 0 ? xids.Min() : 0, xids.Count > 0 ? xids.Max() : 0, keys.FirstCommitLsn?.ToString() ?? "-",
+                _walFence.RowsFrom?.ToString() ?? "-", keys.Truncate ? ", truncate" : "", skipped);
+        }
+
+        if (rows is not null)
         {
             ApplyWalRowsAsync(_plan!, _held, rows, keys.OldestCommit, _stopping.Token).PipeTo(
                 Self, success: r => new WalBatchDone(r, clock.Elapsed, null), failure: e => new WorkFailed(e, limit));
@@ -162,27 +168,27 @@ public sealed partial class TableReplicatorActor
     /// <summary>
     /// The decoded rows of <paramref name="keys"/> to apply as they are, or null when the keys must be re-read: the
     /// sync cannot take rows (<see cref="SyncPlan.AppliesWalRows"/>, dead letters to look after), some change came
-    /// without its complete row, or a transaction committed before <see cref="_walRowsFrom"/>. Rows of re-read keys
+    /// without its complete row, or a transaction committed before the fence (<see cref="WalRowFence"/>). Rows of re-read keys
     /// from transactions the re-read saw are left out: the target has them, or newer.
     /// </summary>
-    private DecodedRows? RowsToApply(WalKeySet keys)
+    private DecodedRows? RowsToApply(WalKeySet keys, out int skipped)
     {
+        skipped = 0;
         if (_plan is not { AppliesWalRows: true } plan || _health.DeadLetters > 0 || keys.Rows is not { } rows ||
-            keys.FirstCommitLsn is not { } first || _walRowsFrom is not { } from || first < from)
+            keys.FirstCommitLsn is not { } first || !_walFence.AppliesRows(first))
         {
             return null;
         }
 
-        // The stream is past every transaction these re-reads saw: they no longer tell anything.
-        _walRereads.RemoveAll(r => r.Bound <= first);
         var upserts = new List<(string[] Key, string?[] Values)>(rows.Count);
         var deletes = new List<string[]>();
         string[]? columns = null;
         int[]? indexes = null;
         foreach (var (key, row) in rows)
         {
-            if (_walRereads.Count > 0 && _walRereads.Exists(r => r.Covers(key) && r.Saw(row.Xid)))
+            if (_walFence.Skips(key, row.Xid))
             {
+                skipped++;
                 continue;
             }
 
@@ -288,7 +294,7 @@ public sealed partial class TableReplicatorActor
 
         if (done.Reread is { } reread)
         {
-            RememberReread(reread);
+            _walFence.Remember(reread);
         }
 
         _walBacklogInFlight = null;
@@ -395,31 +401,6 @@ public sealed partial class TableReplicatorActor
     {
         await using var position = new NpgsqlCommand(WalReread.PositionSql, source);
         return NpgsqlLogSequenceNumber.Parse((string)(await position.ExecuteScalarAsync(cancellationToken))!);
-    }
-
-    /// <summary>
-    /// Keeps a re-read's snapshot (its keys, not their rows). After a copy, the first re-read fixes where decoded rows
-    /// may be applied from. Past <see cref="WalBacklog.DefaultMaxKeys"/> re-read keys the snapshots are let go and
-    /// decoded rows wait until the stream is past all of them (the keys in between are re-read too).
-    /// </summary>
-    private void RememberReread(WalReread reread)
-    {
-        reread.Keys.DropRows();
-        _walRereads.Add(reread);
-        _walRowsFrom ??= reread.Bound;
-        if (_walRereads.Sum(r => (long)r.Keys.Count) > WalBacklog.DefaultMaxKeys)
-        {
-            var past = _walRereads.Max(r => r.Bound);
-            _walRowsFrom = _walRowsFrom is { } from && from > past ? from : past;
-            _walRereads.Clear();
-        }
-    }
-
-    /// <summary>A copy starts: the target's rows will be as new as its snapshot, so decoded rows wait for the next re-read.</summary>
-    private void ForgetWalRereads()
-    {
-        _walRowsFrom = null;
-        _walRereads.Clear();
     }
 
     private sealed record WalBatchDone(BatchResult Result, TimeSpan Elapsed, WalReread? Reread);

@@ -184,7 +184,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _needsSnapshot = prepared.NeedsSnapshot;
         if (prepared.WalRowsFrom is { } walRowsFrom && !prepared.NeedsSnapshot)
         {
-            _walRowsFrom = walRowsFrom; // decoded rows from here on are newer than anything on the target
+            _walFence.StartAt(walRowsFrom); // decoded rows from here on are newer than anything on the target
         }
         _health.DeadLetters = prepared.DeadLetters;
         JoinGroup(prepared.Group);
@@ -224,7 +224,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _busy = true;
         _state = SyncStates.Snapshotting;
         _snapshot = new SnapshotProgress();
-        ForgetWalRereads();
+        _walFence.Reset(); // the copy's rows are as new as its snapshots: decoded rows wait for its fence
         ReleaseWakeUp();
         Timers.StartPeriodicTimer("snapshot-log", SnapshotLogDue.Instance, SnapshotLogInterval);
         SnapshotAsync(_plan!, _snapshot, force, _stopping.Token).PipeTo(Self, success: d => d, failure: e => new WorkFailed(e));
@@ -244,7 +244,7 @@ public sealed partial class TableReplicatorActor : ReceiveActor, IWithTimers
         _copyGranted = false;
         if (done.WalRowsFrom is { } walRowsFrom)
         {
-            _walRowsFrom = walRowsFrom; // decoded rows from transactions after the copy's snapshots are newer than it
+            _walFence.StartAt(walRowsFrom); // decoded rows from transactions after the copy's snapshots are newer than it
         }
 
         _caughtUpLogged = false;

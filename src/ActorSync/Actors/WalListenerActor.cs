@@ -265,6 +265,11 @@ public sealed class WalListenerActor : ReceiveActor, IWithTimers
         var position = _holds.Count == 0 ? _acked : Min(_acked, _holds.Values.Min());
         if (position > stream.Confirmed)
         {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                LogMessages.WalConfirm(_logger, _database, position.ToString(), _acked.ToString(), string.Join(", ", _holds.Select(h => $"{h.Key} at {h.Value}")));
+            }
+
             var self = Self;
             stream.ConfirmAsync(position, _stopping.Token)
                 .PipeTo(self, success: () => ConfirmFailed.None, failure: e => new ConfirmFailed(stream.Id, e));

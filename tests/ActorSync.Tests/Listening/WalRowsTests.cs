@@ -126,4 +126,75 @@ public sealed class WalRowsTests
         Assert.True(covering.Covers(["7"]));
         Assert.False(covering.Covers(["8"]));
     }
+
+    [Fact]
+    public void The_fence_opens_with_the_first_re_read_and_forgets_re_reads_the_stream_is_past()
+    {
+        var fence = new WalRowFence();
+        Assert.False(fence.AppliesRows(new NpgsqlLogSequenceNumber(1)));
+
+        var reread = WalReread.Parse(Keys("1", "2"), "100:110:", "0/500");
+        fence.Remember(reread);
+        Assert.Equal(new NpgsqlLogSequenceNumber(0x500), fence.RowsFrom);
+        Assert.Null(reread.Keys.Rows); // only the keys are kept
+        Assert.False(fence.AppliesRows(new NpgsqlLogSequenceNumber(0x4FF)));
+
+        // A row of a re-read key from a transaction the snapshot saw is older than the target's row: skipped.
+        Assert.True(fence.Skips(["1"], 105));
+        Assert.False(fence.Skips(["1"], 110));
+        Assert.False(fence.Skips(["3"], 105));
+
+        // From the re-read's bound on the stream holds only transactions it did not see: it is let go.
+        Assert.True(fence.AppliesRows(new NpgsqlLogSequenceNumber(0x500)));
+        Assert.Equal(0, fence.Rereads);
+        Assert.False(fence.Skips(["1"], 105));
+
+        fence.Reset();
+        Assert.Null(fence.RowsFrom);
+        Assert.False(fence.AppliesRows(new NpgsqlLogSequenceNumber(0x600)));
+    }
+
+    [Fact]
+    public void A_re_read_that_truncated_the_target_voids_the_re_reads_before_it()
+    {
+        // The torture test's WAL variant lost rows this way: key 7 was re-read (its snapshot saw transaction 105, which
+        // inserted it), then a TRUNCATE earlier in the stream was re-read, which emptied the target; transaction 105's
+        // decoded row came next and was skipped as "older than the target's", so key 7 never came back.
+        var fence = new WalRowFence();
+        fence.StartAt(new NpgsqlLogSequenceNumber(0x100));
+        fence.Remember(WalReread.Parse(Keys("7"), "100:110:", "0/900"));
+        Assert.True(fence.Skips(["7"], 105));
+
+        var truncated = new WalKeySet();
+        truncated.AddTruncate(90, T0);
+        truncated.Add(["8"], 91, T0);
+        fence.Remember(WalReread.Parse(truncated, "100:112:", "0/910"));
+
+        Assert.False(fence.Skips(["7"], 105)); // no longer on the target: its decoded row is applied
+        Assert.True(fence.Skips(["8"], 105)); // re-read after the TRUNCATE: on the target, as new as that snapshot
+        Assert.Equal(1, fence.Rereads);
+    }
+
+    [Fact]
+    public void Past_its_key_limit_the_fence_moves_past_every_re_read_instead_of_remembering_them()
+    {
+        var fence = new WalRowFence(maxKeys: 2);
+        fence.Remember(WalReread.Parse(Keys("1", "2"), "100:110:", "0/500"));
+        Assert.Equal(1, fence.Rereads);
+        fence.Remember(WalReread.Parse(Keys("3"), "100:120:", "0/700"));
+        Assert.Equal(0, fence.Rereads);
+        Assert.Equal(new NpgsqlLogSequenceNumber(0x700), fence.RowsFrom);
+        Assert.False(fence.AppliesRows(new NpgsqlLogSequenceNumber(0x600))); // re-read instead
+    }
+
+    private static WalKeySet Keys(params string[] keys)
+    {
+        var set = new WalKeySet();
+        foreach (var key in keys)
+        {
+            set.AddRow([key], Columns, [key, "v"], 1, T0, new NpgsqlLogSequenceNumber(1));
+        }
+
+        return set;
+    }
 }

@@ -61,7 +61,7 @@ public sealed class TortureTests(ITestOutputHelper output)
         await using var service = ServiceUnderTest.Start("run", "--config", config.Path);
         try
         {
-            await RunAsync(settings, clock, service, syncs, server, admin, workload, figures);
+            await RunAsync(settings, clock, service, syncs, server, admin, workload, figures, variant.Wal ? "actorsync_main" : null);
         }
         finally
         {
@@ -74,7 +74,7 @@ public sealed class TortureTests(ITestOutputHelper output)
 
     private async Task RunAsync(
         TortureSettings settings, Stopwatch clock, ServiceUnderTest service, TortureSync[] syncs, PostgresContainer server,
-        NpgsqlDataSource admin, RandomWorkload workload, TortureFigures figures)
+        NpgsqlDataSource admin, RandomWorkload workload, TortureFigures figures, string? walSlot)
     {
         foreach (var sync in syncs)
         {
@@ -86,7 +86,7 @@ public sealed class TortureTests(ITestOutputHelper output)
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: started, snapshots done; workload and faults begin");
         using var stopWriting = new CancellationTokenSource();
         var writing = workload.RunAsync(stopWriting.Token);
-        var injector = new FaultInjector(server, admin, service, syncs, workload, settings, figures, line => output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {line}"));
+        var injector = new FaultInjector(server, admin, service, syncs, workload, settings, figures, line => output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {line}"), walSlot);
         using (var stopFaults = new CancellationTokenSource(settings.Workload))
         {
             await injector.RunAsync(stopFaults.Token);
@@ -97,17 +97,33 @@ public sealed class TortureTests(ITestOutputHelper output)
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: workload stopped; waiting for every target to converge");
 
         var converged = Stopwatch.StartNew();
-        await Eventually.AssertAsync(
-            async () =>
-            {
-                foreach (var sync in syncs)
+        try
+        {
+            await Eventually.AssertAsync(
+                async () =>
                 {
-                    var (expected, actual) = await sync.FingerprintsAsync();
-                    Assert.True(expected == actual, $"{settings}: sync {sync.Name}: target {actual} differs from source {expected}");
-                    Assert.True(await sync.PendingAsync() == 0, $"{settings}: sync {sync.Name} has delta rows left");
-                }
-            },
-            TimeSpan.FromMinutes(3));
+                    foreach (var sync in syncs)
+                    {
+                        var (expected, actual) = await sync.FingerprintsAsync();
+                        Assert.True(expected == actual, $"{settings}: sync {sync.Name}: target {actual} differs from source {expected}");
+                        Assert.True(await sync.PendingAsync() == 0, $"{settings}: sync {sync.Name} has delta rows left");
+                    }
+                },
+                TimeSpan.FromMinutes(3));
+        }
+        catch (Exception diverged)
+        {
+            // What the service and the server said at that moment: whether it stalled or lost rows.
+            var differences = new List<string>();
+            foreach (var sync in syncs)
+            {
+                differences.Add(await sync.DifferencesAsync());
+            }
+
+            throw new Xunit.Sdk.XunitException(
+                $"{diverged.Message}\n--- at the end ---\n{string.Join("\n", differences)}\n{await DiagnoseAsync(service, admin, walSlot)}");
+        }
+
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: converged {converged.Elapsed.TotalSeconds:0.0} s after the workload stopped");
 
         var log = service.Log;
@@ -123,6 +139,36 @@ public sealed class TortureTests(ITestOutputHelper output)
         Assert.True(figures["rows.written"] > 0 && figures["tx.truncate"] + figures["tx.big-row"] > 0, $"{settings}: the workload did too little:\n{figures}");
         Assert.Equal(ExitCodes.Ok, exitCode);
         Assert.DoesNotContain("   at ", log, StringComparison.Ordinal); // failures are one line each, never a stack trace
+    }
+
+    private static async Task<string> DiagnoseAsync(ServiceUnderTest service, NpgsqlDataSource admin, string? walSlot)
+    {
+        var text = new System.Text.StringBuilder();
+        try
+        {
+            if (service.AdminUrl is { } url)
+            {
+                using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
+                text.AppendLine("status: " + await client.GetStringAsync("status"));
+            }
+
+            if (walSlot is not null)
+            {
+                await using var command = admin.CreateCommand(
+                    "SELECT format('slot %s: active %s, restart %s, confirmed %s, current %s', slot_name, active, restart_lsn, confirmed_flush_lsn, pg_current_wal_lsn()) FROM pg_replication_slots");
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    text.AppendLine(reader.GetString(0));
+                }
+            }
+        }
+        catch (Exception error) when (error is HttpRequestException or NpgsqlException or TaskCanceledException)
+        {
+            text.AppendLine("diagnosis incomplete: " + error.Message);
+        }
+
+        return text.ToString();
     }
 
     private static async Task CreateTablesAsync(NpgsqlDataSource source, NpgsqlDataSource target)

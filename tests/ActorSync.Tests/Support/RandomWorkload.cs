@@ -26,6 +26,7 @@ public sealed class RandomWorkload(NpgsqlDataSource source, TortureSettings sett
     private readonly ConcurrentQueue<string> _unexpected = new();
     private volatile bool _truncateHeld;
     private int _mayTruncate;
+    private volatile TaskCompletionSource? _paused;
 
     /// <summary>The source tables written: name and whether the key is (region, id) rather than id.</summary>
     public static readonly (string Name, bool Composite)[] Tables = [("t_same", false), ("t_cross", false), ("t_comp", true)];
@@ -53,6 +54,18 @@ public sealed class RandomWorkload(NpgsqlDataSource source, TortureSettings sett
         return new TruncateHold(this);
     }
 
+    /// <summary>
+    /// Holds every writer before its next transaction until the result is disposed (transactions in flight finish):
+    /// a WAL-captured source is not slowed by its capture, so the torture's writers can outrun the slot on a small
+    /// machine, and a fault that needs the stream to reach a row first lets it catch up.
+    /// </summary>
+    public IDisposable PauseWriters()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _paused = gate;
+        return new WriterPause(this, gate);
+    }
+
     /// <summary>Fills every table with some rows before ActorSync starts, so its snapshot has work.</summary>
     public async Task SeedAsync(int rows)
     {
@@ -76,6 +89,20 @@ public sealed class RandomWorkload(NpgsqlDataSource source, TortureSettings sett
         var random = new Random(unchecked((settings.Seed * 31) + writer));
         while (!stop.IsCancellationRequested)
         {
+            if (_paused is { } pause)
+            {
+                try
+                {
+                    await pause.Task.WaitAsync(stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped while paused.
+                }
+
+                continue;
+            }
+
             // Registered before the hold is looked at again, so HoldTruncatesAsync either sees this one or is seen by it.
             var mayTruncate = false;
             if (!_truncateHeld)
@@ -127,6 +154,15 @@ public sealed class RandomWorkload(NpgsqlDataSource source, TortureSettings sett
     private sealed class TruncateHold(RandomWorkload workload) : IDisposable
     {
         public void Dispose() => workload._truncateHeld = false;
+    }
+
+    private sealed class WriterPause(RandomWorkload workload, TaskCompletionSource gate) : IDisposable
+    {
+        public void Dispose()
+        {
+            workload._paused = null;
+            gate.TrySetResult();
+        }
     }
 
     private static bool IsFault(Exception error) => error switch
