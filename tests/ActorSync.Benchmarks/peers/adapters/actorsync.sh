@@ -71,8 +71,10 @@ PY
     p=$(pid)
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
       # Peak resident memory of the whole run (the memory goal), recorded before the process goes.
+      # With it the CPU time the process used (user + system), for the profile of a workload's cost.
       hwm=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$p/status" 2>/dev/null || echo "")
-      [ -n "$hwm" ] && record "${ADAPTER_NAME:-actorsync}" memory "rss_peak_mb=$hwm"
+      cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$p/stat" 2>/dev/null || echo "")
+      [ -n "$hwm" ] && record "${ADAPTER_NAME:-actorsync}" memory "rss_peak_mb=$hwm cpu_s=$cpu"
       kill -TERM "$p"; for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
       kill -KILL "$p" 2>/dev/null || true
     fi
