@@ -26,6 +26,10 @@ public sealed partial class TableReplicatorActor
     private WalKeySet? _walBacklogInFlight;
     private int _walFills;
 
+    // After a batch that did not fill, the parts that queued meanwhile wait batch-delay for more to gather (as trigger
+    // capture's batches do): fewer, larger target transactions under a steady stream. An idle sync applies at once.
+    private bool _walGathering;
+
     // The fence and the re-read snapshots that keep older decoded rows from overwriting newer target rows. Per
     // incarnation: a new one re-reads until its own fence (the target may hold rows newer than anything decoded before).
     private readonly WalRowFence _walFence = new();
@@ -38,6 +42,7 @@ public sealed partial class TableReplicatorActor
     {
         Receive<WalKeys>(OnWalKeys);
         Receive<WalBatchDone>(OnWalBatchDone);
+        Receive<WalGatherDue>(_ => OnWalGatherDue());
     }
 
     private bool CanApplyWal =>
@@ -46,7 +51,7 @@ public sealed partial class TableReplicatorActor
 
     private void OnWalKeys(WalKeys keys)
     {
-        if (_walInFlight.Count > 0)
+        if (_walInFlight.Count > 0 || _walGathering)
         {
             _walQueued.Add(keys);
             return;
@@ -318,13 +323,40 @@ public sealed partial class TableReplicatorActor
         }
         else if (_walQueued.Count > 0 && Backlog.IsEmpty && CanApplyWal)
         {
-            ApplyQueued();
+            if (_sync.BatchDelay > TimeSpan.Zero && result.DeltaRows < _sync.BatchSize)
+            {
+                _walGathering = true;
+                Timers.StartSingleTimer(nameof(WalGatherDue), WalGatherDue.Instance, _sync.BatchDelay);
+            }
+            else
+            {
+                ApplyQueued();
+            }
         }
         else
         {
             HoldQueued();
             ContinueWal();
         }
+    }
+
+    private void OnWalGatherDue()
+    {
+        _walGathering = false;
+        if (_walQueued.Count == 0)
+        {
+            return;
+        }
+
+        if (_walInFlight.Count == 0 && Backlog.IsEmpty && CanApplyWal)
+        {
+            ApplyQueued();
+            return;
+        }
+
+        // Something else started meanwhile (a copy, a pause, a backlog): the parts wait in the backlog, in order.
+        HoldQueued();
+        ContinueWal();
     }
 
     /// <summary>A failed incarnation's keys in flight go to the backlog: the slot stays held for them.</summary>
@@ -401,6 +433,11 @@ public sealed partial class TableReplicatorActor
     {
         await using var position = new NpgsqlCommand(WalReread.PositionSql, source);
         return NpgsqlLogSequenceNumber.Parse((string)(await position.ExecuteScalarAsync(cancellationToken))!);
+    }
+
+    private sealed record WalGatherDue
+    {
+        public static readonly WalGatherDue Instance = new();
     }
 
     private sealed record WalBatchDone(BatchResult Result, TimeSpan Elapsed, WalReread? Reread);
