@@ -26,8 +26,8 @@ public sealed partial class TableReplicatorActor
     private WalKeySet? _walBacklogInFlight;
     private int _walFills;
 
-    // After a batch that did not fill, the parts that queued meanwhile wait batch-delay for more to gather (as trigger
-    // capture's batches do): fewer, larger target transactions under a steady stream. An idle sync applies at once.
+    // After a batch that did not fill, the parts that arrive wait batch-delay for more to gather (as trigger capture's
+    // batches do): fewer, larger target transactions under a steady stream. An idle sync applies at once.
     private bool _walGathering;
 
     // The fence and the re-read snapshots that keep older decoded rows from overwriting newer target rows. Per
@@ -321,17 +321,15 @@ public sealed partial class TableReplicatorActor
             HoldQueued();
             Continue();
         }
+        else if (!result.IsEmpty && result.DeltaRows < _sync.BatchSize && _sync.BatchDelay > TimeSpan.Zero && Backlog.IsEmpty && CanApplyWal)
+        {
+            // As trigger capture's batches: after one that did not fill, changes gather for batch-delay.
+            _walGathering = true;
+            Timers.StartSingleTimer(nameof(WalGatherDue), WalGatherDue.Instance, _sync.BatchDelay);
+        }
         else if (_walQueued.Count > 0 && Backlog.IsEmpty && CanApplyWal)
         {
-            if (_sync.BatchDelay > TimeSpan.Zero && result.DeltaRows < _sync.BatchSize)
-            {
-                _walGathering = true;
-                Timers.StartSingleTimer(nameof(WalGatherDue), WalGatherDue.Instance, _sync.BatchDelay);
-            }
-            else
-            {
-                ApplyQueued();
-            }
+            ApplyQueued();
         }
         else
         {
@@ -343,18 +341,14 @@ public sealed partial class TableReplicatorActor
     private void OnWalGatherDue()
     {
         _walGathering = false;
-        if (_walQueued.Count == 0)
-        {
-            return;
-        }
-
-        if (_walInFlight.Count == 0 && Backlog.IsEmpty && CanApplyWal)
+        if (_walQueued.Count > 0 && _walInFlight.Count == 0 && Backlog.IsEmpty && CanApplyWal)
         {
             ApplyQueued();
             return;
         }
 
-        // Something else started meanwhile (a copy, a pause, a backlog): the parts wait in the backlog, in order.
+        // Nothing came (the sync goes idle), or something else started meanwhile (a copy, a pause, a backlog): the
+        // parts wait in the backlog, in order.
         HoldQueued();
         ContinueWal();
     }

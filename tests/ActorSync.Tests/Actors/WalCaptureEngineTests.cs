@@ -221,6 +221,35 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
     }
 
     [Fact]
+    public async Task After_a_batch_changes_gather_for_batch_delay_into_one_batch_and_an_idle_sync_applies_at_once()
+    {
+        await database.ExecuteAsync("CREATE TABLE gather (id int PRIMARY KEY, v text)");
+        await EngineHarness.ExecuteAsync(_target, "CREATE TABLE gather (id int PRIMARY KEY, v text)");
+        // A delay far longer than the writes below take, so they all land in the window after the first batch.
+        await using var engine = Start(SyncDriver.Define("gather", $"{_src}:public.gather", "tgt:public.gather") with { BatchDelay = TimeSpan.FromSeconds(6) });
+        await EngineHarness.WaitForStateAsync(engine, "gather", SyncStates.Idle);
+
+        await database.ExecuteAsync("INSERT INTO gather VALUES (1, 'first')");
+        await Eventually.AssertAsync(async () => Assert.Equal(1L, await TargetScalarAsync<long>("SELECT count(*) FROM gather")));
+        var first = await Eventually.ValueAsync(() => BatchesAsync(engine), b => b >= 1);
+        Assert.Equal(1L, first);
+
+        // Five transactions 200 ms apart: without the gathering each would be a batch of its own.
+        for (var id = 2; id <= 6; id++)
+        {
+            await database.ExecuteAsync($"INSERT INTO gather VALUES ({id}, 'gathered')");
+            await Task.Delay(200);
+        }
+
+        await Eventually.AssertAsync(async () => Assert.Equal(6L, await TargetScalarAsync<long>("SELECT count(*) FROM gather")));
+        await TableFingerprint.AssertEqualAsync(database.DataSource, "gather", _target, "gather", "id");
+        Assert.Equal(2L, await Eventually.ValueAsync(() => BatchesAsync(engine), b => b >= 2));
+    }
+
+    private static async Task<long> BatchesAsync(SyncEngine engine) =>
+        (await engine.GetStatusAsync(TimeSpan.FromSeconds(5), default)).Syncs.Single().BatchesApplied;
+
+    [Fact]
     public async Task The_slot_does_not_confirm_changes_the_target_refused_and_a_new_engine_applies_them_from_the_slot()
     {
         await database.ExecuteAsync("CREATE TABLE strict (id int PRIMARY KEY, v text); CREATE TABLE easy (id int PRIMARY KEY, v text)");
