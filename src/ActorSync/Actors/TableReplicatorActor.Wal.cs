@@ -26,15 +26,15 @@ public sealed partial class TableReplicatorActor
     private WalKeySet? _walBacklogInFlight;
     private int _walFills;
 
-    // After a batch that did not fill, the parts that arrive wait batch-delay for more to gather (as trigger capture's
-    // batches do): fewer, larger target transactions under a steady stream. An idle sync applies at once.
-    private bool _walGathering;
-
     // The fence and the re-read snapshots that keep older decoded rows from overwriting newer target rows. Per
     // incarnation: a new one re-reads until its own fence (the target may hold rows newer than anything decoded before).
     private readonly WalRowFence _walFence = new();
 
     private bool IsWal => _sync.CaptureMode == CaptureMode.Wal;
+
+    // After a batch that did not fill, the parts that arrive wait batch-delay for more to gather (as trigger capture's
+    // batches do): fewer, larger target transactions under a steady stream. An idle sync applies at once.
+    private bool WalGathering => Timers.IsTimerActive(nameof(WalGatherDue));
 
     private WalBacklog Backlog => _health.WalBacklog;
 
@@ -51,7 +51,7 @@ public sealed partial class TableReplicatorActor
 
     private void OnWalKeys(WalKeys keys)
     {
-        if (_walInFlight.Count > 0 || _walGathering)
+        if (_walInFlight.Count > 0 || WalGathering)
         {
             _walQueued.Add(keys);
             return;
@@ -324,7 +324,6 @@ public sealed partial class TableReplicatorActor
         else if (!result.IsEmpty && result.DeltaRows < _sync.BatchSize && _sync.BatchDelay > TimeSpan.Zero && Backlog.IsEmpty && CanApplyWal)
         {
             // As trigger capture's batches: after one that did not fill, changes gather for batch-delay.
-            _walGathering = true;
             Timers.StartSingleTimer(nameof(WalGatherDue), WalGatherDue.Instance, _sync.BatchDelay);
         }
         else if (_walQueued.Count > 0 && Backlog.IsEmpty && CanApplyWal)
@@ -340,7 +339,6 @@ public sealed partial class TableReplicatorActor
 
     private void OnWalGatherDue()
     {
-        _walGathering = false;
         if (_walQueued.Count > 0 && _walInFlight.Count == 0 && Backlog.IsEmpty && CanApplyWal)
         {
             ApplyQueued();
