@@ -86,17 +86,25 @@ public sealed partial class TableReplicatorActor
         _walQueued.Clear();
     }
 
-    /// <summary>Applies the parts that queued during the last apply as one (a later row of a key replaces an earlier one).</summary>
+    /// <summary>
+    /// Applies the parts that queued during the last apply as one (a later row of a key replaces an earlier one), as many
+    /// as fit in <c>batch-size</c> together; the rest wait for the next batch.
+    /// </summary>
     private void ApplyQueued()
     {
+        var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
         var merged = new WalKeySet();
-        foreach (var keys in _walQueued)
+        var taken = 0;
+        var keys = 0;
+        while (taken < _walQueued.Count && (taken == 0 || keys + _walQueued[taken].Keys.Count <= limit))
         {
-            merged.Append(keys.Keys);
+            merged.Append(_walQueued[taken].Keys);
+            keys += _walQueued[taken].Keys.Count;
+            taken++;
         }
 
-        _walInFlight.AddRange(_walQueued);
-        _walQueued.Clear();
+        _walInFlight.AddRange(_walQueued.Take(taken));
+        _walQueued.RemoveRange(0, taken);
         ApplyWal(merged);
     }
 
