@@ -93,6 +93,15 @@ public sealed partial class TableReplicatorActor
     private void ApplyQueued()
     {
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
+        if (_walQueued.Count == 1 || _walQueued[0].Keys.Count + _walQueued[1].Keys.Count > limit)
+        {
+            // One part alone: applied as it is, not copied into a merged set first.
+            _walInFlight.Add(_walQueued[0]);
+            _walQueued.RemoveAt(0);
+            ApplyWal(_walInFlight[0].Keys);
+            return;
+        }
+
         var merged = new WalKeySet();
         var taken = 0;
         var keys = 0;
@@ -197,6 +206,7 @@ public sealed partial class TableReplicatorActor
         var deletes = new List<string[]>();
         string[]? columns = null;
         int[]? indexes = null;
+        var identity = false;
         foreach (var (key, row) in rows)
         {
             if (_walFence.Skips(key, row.Xid))
@@ -219,6 +229,14 @@ public sealed partial class TableReplicatorActor
                 {
                     return null; // a copied column the stream does not carry (a generated one)
                 }
+
+                identity = indexes.Length == columns.Length && indexes.AsSpan().SequenceEqual(Enumerable.Range(0, indexes.Length).ToArray());
+            }
+
+            if (identity)
+            {
+                upserts.Add((key, decoded)); // the stream's columns are the plan's, in its order: the values as decoded
+                continue;
             }
 
             var values = new string?[indexes!.Length];

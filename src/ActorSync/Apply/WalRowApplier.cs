@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Data;
 using System.Globalization;
 using System.Text;
@@ -115,12 +116,20 @@ public static class WalRowApplier
 
     private const string OutputStyles = ", set_config('DateStyle', 'ISO, MDY', true), set_config('IntervalStyle', 'postgres', true)";
 
+    private static readonly SearchValues<char> CopyEscaped = SearchValues.Create("\\\t\n\r");
+
     /// <summary>A value in COPY's text format: NULL as <c>\N</c>; backslash, tab, newline and carriage return escaped.</summary>
     internal static void AppendCopyText(StringBuilder line, string? value)
     {
         if (value is null)
         {
             line.Append("\\N");
+            return;
+        }
+
+        if (value.AsSpan().IndexOfAny(CopyEscaped) < 0)
+        {
+            line.Append(value); // most values: nothing to escape, appended whole
             return;
         }
 

@@ -6,7 +6,7 @@ namespace ActorSync.Listening;
 /// A decoded row of one key: its table's columns (as the stream named them) and their values as text, or no values
 /// for a deleted key; the source transaction that wrote it last in its stretch of WAL.
 /// </summary>
-public sealed record WalRow(string[] Columns, string?[]? Values, uint Xid);
+public readonly record struct WalRow(string[] Columns, string?[]? Values, uint Xid);
 
 /// <summary>
 /// The distinct keys of one sync's changes in a stretch of decoded WAL (a chunk, or a replicator's backlog), each key
@@ -18,14 +18,24 @@ public sealed record WalRow(string[] Columns, string?[]? Values, uint Xid);
 /// </summary>
 public sealed class WalKeySet
 {
-    private readonly HashSet<string[]> _keys = new(KeyComparer.Instance);
+    /// <summary>The value of a key whose row is not kept (the set has no rows, see <see cref="Rows"/>).</summary>
+    private static readonly WalRow KeyOnly = new([], null, 0);
+
+    // One dictionary for the keys and their rows: a second set of the same keys cost as much again in memory.
+    private readonly Dictionary<string[], WalRow> _entries;
     private readonly HashSet<uint> _xids = [];
-    private Dictionary<string[], WalRow>? _rows = new(KeyComparer.Instance);
+    private bool _hasRows = true;
+
+    /// <param name="capacity">The keys expected (the size of the sync's previous part of the stream), to grow less.</param>
+    public WalKeySet(int capacity = 0)
+    {
+        _entries = new Dictionary<string[], WalRow>(capacity, KeyComparer.Instance);
+    }
 
     /// <summary>The source was truncated: empty the target before applying <see cref="Keys"/>.</summary>
     public bool Truncate { get; private set; }
 
-    public IReadOnlyCollection<string[]> Keys => _keys;
+    public IReadOnlyCollection<string[]> Keys => _entries.Keys;
 
     /// <summary>The source transactions of these changes (their 32-bit ids, as pgoutput sends them).</summary>
     public IReadOnlyCollection<uint> Xids => _xids;
@@ -36,25 +46,37 @@ public sealed class WalKeySet
     /// The last decoded row of every key, or null when some change came without its complete row (an unchanged TOASTed
     /// value, a sync with a <c>where</c>), with a TRUNCATE, or from a backlog: then the keys are re-read from the source.
     /// </summary>
-    public IReadOnlyDictionary<string[], WalRow>? Rows => _rows is not null && _keys.Count > 0 && !Truncate ? _rows : null;
+    public IReadOnlyDictionary<string[], WalRow>? Rows => _hasRows && _entries.Count > 0 && !Truncate ? _entries : null;
 
     /// <summary>The commit position of the earliest transaction with a change here (null when none is known).</summary>
     public NpgsqlLogSequenceNumber? FirstCommitLsn { get; private set; }
 
-    public int Count => _keys.Count;
+    public int Count => _entries.Count;
 
-    public bool Contains(string[] key) => _keys.Contains(key);
+    public bool Contains(string[] key) => _entries.ContainsKey(key);
 
     /// <summary>Lets go of the decoded rows (the keys stay): they were applied, or the keys were re-read.</summary>
-    public void DropRows() => _rows = null;
+    public void DropRows()
+    {
+        if (!_hasRows)
+        {
+            return;
+        }
 
-    public bool IsEmpty => !Truncate && _keys.Count == 0;
+        _hasRows = false;
+        foreach (var key in _entries.Keys)
+        {
+            _entries[key] = KeyOnly; // overwriting a value does not end the enumeration
+        }
+    }
+
+    public bool IsEmpty => !Truncate && _entries.Count == 0;
 
     /// <summary>A changed key without its row: it will be re-read from the source.</summary>
     public void Add(string[] key, uint xid, DateTimeOffset commit)
     {
-        _keys.Add(key);
-        _rows = null;
+        DropRows();
+        _entries[key] = KeyOnly;
         Record(xid, commit);
     }
 
@@ -64,8 +86,7 @@ public sealed class WalKeySet
     /// </summary>
     public void AddRow(string[] key, string[] columns, string?[]? values, uint xid, DateTimeOffset commit, NpgsqlLogSequenceNumber commitLsn)
     {
-        _keys.Add(key);
-        _rows?[key] = new WalRow(columns, values, xid);
+        _entries[key] = _hasRows ? new WalRow(columns, values, xid) : KeyOnly;
 
         if (FirstCommitLsn is null || commitLsn < FirstCommitLsn)
         {
@@ -81,8 +102,8 @@ public sealed class WalKeySet
     /// </summary>
     public void AddRequeued(string[] key, DateTimeOffset at)
     {
-        _keys.Add(key);
-        _rows = null;
+        DropRows();
+        _entries[key] = KeyOnly;
         if (OldestCommit is null || at < OldestCommit)
         {
             OldestCommit = at;
@@ -91,8 +112,8 @@ public sealed class WalKeySet
 
     public void AddTruncate(uint xid, DateTimeOffset commit)
     {
-        _keys.Clear();
-        _rows = null;
+        _entries.Clear();
+        _hasRows = false;
         Truncate = true;
         Record(xid, commit);
     }
@@ -104,16 +125,28 @@ public sealed class WalKeySet
     {
         if (later.Truncate)
         {
-            _keys.Clear();
+            _entries.Clear();
             Truncate = true;
         }
 
         if (!keepRows)
         {
-            _rows = null;
+            DropRows();
         }
 
-        _keys.UnionWith(later._keys);
+        _entries.EnsureCapacity(_entries.Count + later._entries.Count);
+        foreach (var (key, row) in later._entries)
+        {
+            if (keepRows)
+            {
+                _entries[key] = row; // a later row of a key replaces an earlier one
+            }
+            else
+            {
+                _entries.TryAdd(key, KeyOnly);
+            }
+        }
+
         _xids.UnionWith(later._xids);
         if (later.OldestCommit is { } oldest && (OldestCommit is null || oldest < OldestCommit))
         {
@@ -127,15 +160,7 @@ public sealed class WalKeySet
     /// </summary>
     public void Append(WalKeySet later)
     {
-        var rows = _rows is not null && later._rows is not null && !later.Truncate;
-        if (rows)
-        {
-            foreach (var (key, row) in later._rows!)
-            {
-                _rows![key] = row;
-            }
-        }
-
+        var rows = _hasRows && later._hasRows && !later.Truncate;
         if (later.FirstCommitLsn is { } first && (FirstCommitLsn is null || first < FirstCommitLsn))
         {
             FirstCommitLsn = first;

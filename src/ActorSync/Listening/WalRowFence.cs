@@ -41,7 +41,19 @@ public sealed class WalRowFence(int maxKeys = WalBacklog.DefaultMaxKeys)
     }
 
     /// <summary>A decoded row of <paramref name="key"/> from <paramref name="xid"/> is older than what a re-read put on the target.</summary>
-    public bool Skips(string[] key, uint xid) => _rereads.Count > 0 && _rereads.Exists(r => r.Covers(key) && r.Saw(xid));
+    public bool Skips(string[] key, uint xid)
+    {
+        // A loop, not a lambda: this is asked for every decoded row, and a closure would be allocated for each.
+        foreach (var reread in _rereads)
+        {
+            if (reread.Covers(key) && reread.Saw(xid))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Keeps a re-read's snapshot (its keys, not their rows). The first re-read of an incarnation fixes where decoded rows

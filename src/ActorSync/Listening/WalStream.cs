@@ -61,6 +61,9 @@ public sealed class WalStream : IAsyncDisposable
     private readonly string _database;
     private readonly Dictionary<(string Schema, string Table), WalRoute[]> _routes;
     private readonly Dictionary<uint, Relation> _relations = [];
+
+    // Each sync's keys in the previous chunk: a bulk load's parts are sized once instead of growing in every chunk.
+    private readonly Dictionary<string, int> _partSizes = new(StringComparer.Ordinal);
     private long _chunks;
     private int _disposed;
 
@@ -164,7 +167,7 @@ public sealed class WalStream : IAsyncDisposable
                 {
                     outstanding.Enqueue((dispatch(current), characters));
                     charactersOut += characters;
-                    current = NewChunk();
+                    current = NewChunk(current);
                     characters = 0;
                 }
 
@@ -260,7 +263,7 @@ public sealed class WalStream : IAsyncDisposable
 
                 charactersOut += characters;
                 outstanding.Enqueue((dispatch(current), characters));
-                current = NewChunk();
+                current = NewChunk(current);
                 characters = 0;
             }
 
@@ -289,13 +292,23 @@ public sealed class WalStream : IAsyncDisposable
         }
     }
 
-    private WalChunk NewChunk() => new(Interlocked.Increment(ref _chunks));
+    /// <summary>The next chunk, after <paramref name="previous"/>: each sync's part starts as large as it was there.</summary>
+    private WalChunk NewChunk(WalChunk? previous = null)
+    {
+        _partSizes.Clear();
+        foreach (var (sync, part) in previous?.Parts ?? [])
+        {
+            _partSizes[sync] = part.Count;
+        }
 
-    private static WalKeySet Part(WalChunk chunk, string sync)
+        return new(Interlocked.Increment(ref _chunks));
+    }
+
+    private WalKeySet Part(WalChunk chunk, string sync)
     {
         if (!chunk.Parts.TryGetValue(sync, out var part))
         {
-            chunk.Parts[sync] = part = new WalKeySet();
+            chunk.Parts[sync] = part = new WalKeySet(_partSizes.GetValueOrDefault(sync));
         }
 
         return part;
@@ -303,13 +316,15 @@ public sealed class WalStream : IAsyncDisposable
 
     private void Route(RelationMessage relation) => _relations.Remove(relation.RelationId);
 
-    private Relation Targets(RelationMessage relation)
-    {
-        if (_relations.TryGetValue(relation.RelationId, out var known) && ReferenceEquals(known.Message, relation))
-        {
-            return known;
-        }
+    private Relation Targets(RelationMessage relation) =>
+        _relations.TryGetValue(relation.RelationId, out var known) && ReferenceEquals(known.Message, relation) ? known : Describe(relation);
 
+    /// <summary>
+    /// A relation the stream described anew. Apart from <see cref="Targets"/>, which runs for every row: the lambdas here
+    /// capture a local, and the closure for it is allocated on entry to the method that declares it.
+    /// </summary>
+    private Relation Describe(RelationMessage relation)
+    {
         var names = relation.Columns.Select(c => c.ColumnName).ToArray();
         var targets = new List<RelationTarget>();
         if (_routes.TryGetValue((relation.Namespace, relation.RelationName), out var routes))
@@ -337,7 +352,7 @@ public sealed class WalStream : IAsyncDisposable
     /// Adds a decoded tuple's key to the part of every sync of its table: with its whole row (or as deleted) for the
     /// syncs that take rows, when the tuple is complete; returns the characters of text it added.
     /// </summary>
-    private async Task<long> AddAsync(
+    private async ValueTask<long> AddAsync(
         WalChunk chunk, RelationMessage relation, ReplicationTuple tuple, Transaction transaction, bool deleted, CancellationToken cancellationToken,
         bool onlyTuple = false)
     {

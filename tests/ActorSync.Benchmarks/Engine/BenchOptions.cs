@@ -3,7 +3,7 @@ using ActorSync.Capture;
 
 namespace ActorSync.Benchmarks.Engine;
 
-/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto|wal --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N --group single|group|both --wal-apply rows|reread</c>.</summary>
+/// <summary>Options shared by the bench verbs: <c>--capture row|statement|auto|wal --rows N --seconds S --clients C --rate R --batch-size B --batch-delay MS --parallelism P --snapshot-indexes defer|keep --reps N --group single|group|both --wal-apply rows|reread --alloc-profile on</c>.</summary>
 public sealed record BenchOptions
 {
     public CaptureMode Capture { get; init; } = CaptureMode.Row;
@@ -38,6 +38,9 @@ public sealed record BenchOptions
     /// <summary><c>--wal-apply rows|reread</c> with <c>--capture wal</c>: the source database's <c>wal-apply</c>.</summary>
     public Configuration.WalApply WalApply { get; init; } = Configuration.WalApply.Rows;
 
+    /// <summary><c>--alloc-profile on</c> for <c>engine bulk</c>: what the engine allocates, by type (sampled).</summary>
+    public bool AllocationProfile { get; init; }
+
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
         var options = new BenchOptions();
@@ -57,6 +60,7 @@ public sealed record BenchOptions
                 "--snapshot-indexes" => options with { SnapshotIndexes = value },
                 "--group" => options with { Group = value },
                 "--wal-apply" => options with { WalApply = Enum.Parse<Configuration.WalApply>(value, ignoreCase: true) },
+                "--alloc-profile" => options with { AllocationProfile = value == "on" },
                 "--reps" => options with { Reps = int.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };

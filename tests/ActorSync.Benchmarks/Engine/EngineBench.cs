@@ -37,12 +37,18 @@ public static partial class EngineBench
         await using var engine = Start(servers, options, [Sync("bulk", options)]);
         await WaitIdleAsync(engine, "bulk");
         await BenchServers.ExecuteAsync(servers.SourceDb, "CHECKPOINT");
+        // What the engine (in this process) allocates and the CPU it uses while it captures and applies the rows.
+        using var sampler = options.AllocationProfile ? new AllocationSampler() : null;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.StartNew();
         await BenchServers.ExecuteAsync(servers.SourceDb, $"INSERT INTO bulk {rows}");
         var insert = start.Elapsed;
         await WaitForCountAsync(servers.TargetDb, "bulk", options.Rows);
         var total = start.Elapsed;
         var commitToTarget = total - insert;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
 
         await VerifyAsync(servers, "bulk", "id");
         Report.Row("bulk", options.Capture, "rows", options.Rows);
@@ -52,6 +58,10 @@ public static partial class EngineBench
         Report.Row("bulk", options.Capture, "commit_to_target_s", commitToTarget.TotalSeconds);
         Report.Row("bulk", options.Capture, "rows_per_s", options.Rows / commitToTarget.TotalSeconds);
         Report.Row("bulk", options.Capture, "end_to_end_s", total.TotalSeconds);
+        Report.Row("bulk", options.Capture, "process_cpu_s", cpu.TotalSeconds);
+        Report.Row("bulk", options.Capture, "allocated_bytes_per_row", (double)allocated / options.Rows);
+        Report.Row("bulk", options.Capture, "gen0_collections", GC.CollectionCount(0));
+        sampler?.Print(top: 25);
     }
 
     public static async Task OltpAsync(BenchOptions options)

@@ -84,6 +84,22 @@ public sealed class WalRowsTests
         merged.DropRows();
         Assert.Null(merged.Rows);
         Assert.True(merged.Contains(["1"]));
+        Assert.Equal(2, merged.Count);
+        merged.Append(second); // rows once let go stay gone: the keys are re-read
+        Assert.Null(merged.Rows);
+    }
+
+    [Theory]
+    [InlineData("plain text, 12.50", "plain text, 12.50")]
+    [InlineData("back\\slash", "back\\\\slash")]
+    [InlineData("a\tb\nc\rd", "a\\tb\\nc\\rd")]
+    [InlineData("", "")]
+    [InlineData(null, "\\N")]
+    public void A_decoded_value_is_written_in_copy_text_format(string? value, string expected)
+    {
+        var line = new System.Text.StringBuilder();
+        ActorSync.Apply.WalRowApplier.AppendCopyText(line, value);
+        Assert.Equal(expected, line.ToString());
     }
 
     [Fact]
