@@ -202,11 +202,10 @@ public sealed partial class TableReplicatorActor
             return null;
         }
 
-        var upserts = new List<(string[] Key, string?[] Values)>(rows.Count);
+        var upserts = new List<DecodedRow>(rows.Count);
         var deletes = new List<string[]>();
         string[]? columns = null;
-        int[]? indexes = null;
-        var identity = false;
+        int[]? order = null;
         foreach (var (key, row) in rows)
         {
             if (_walFence.Skips(key, row.Xid))
@@ -224,28 +223,17 @@ public sealed partial class TableReplicatorActor
             if (!ReferenceEquals(row.Columns, columns))
             {
                 columns = row.Columns;
-                indexes = plan.WalRowIndexes(columns);
+                var indexes = plan.WalRowIndexes(columns);
                 if (indexes is null)
                 {
                     return null; // a copied column the stream does not carry (a generated one)
                 }
 
-                identity = indexes.Length == columns.Length && indexes.AsSpan().SequenceEqual(Enumerable.Range(0, indexes.Length).ToArray());
+                // The stream's columns are the plan's, in its order (the usual case): the values are taken as decoded.
+                order = indexes.Length == columns.Length && indexes.AsSpan().SequenceEqual(Enumerable.Range(0, indexes.Length).ToArray()) ? null : indexes;
             }
 
-            if (identity)
-            {
-                upserts.Add((key, decoded)); // the stream's columns are the plan's, in its order: the values as decoded
-                continue;
-            }
-
-            var values = new string?[indexes!.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = decoded[indexes[i]];
-            }
-
-            upserts.Add((key, values));
+            upserts.Add(new DecodedRow(key, decoded, order));
         }
 
         return new DecodedRows(upserts, deletes);
@@ -460,5 +448,5 @@ public sealed partial class TableReplicatorActor
 
     private sealed record WalBatchDone(BatchResult Result, TimeSpan Elapsed, WalReread? Reread);
 
-    private sealed record DecodedRows(List<(string[] Key, string?[] Values)> Upserts, List<string[]> Deletes);
+    private sealed record DecodedRows(List<DecodedRow> Upserts, List<string[]> Deletes);
 }

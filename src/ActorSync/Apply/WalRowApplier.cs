@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Data;
 using System.Globalization;
-using System.Text;
+using ActorSync.Listening;
 using ActorSync.Telemetry;
 using Npgsql;
 
@@ -19,7 +19,7 @@ public static class WalRowApplier
     /// in key order, as text).
     /// </summary>
     public static async Task<BatchResult> ApplyAsync(
-        SyncPlan plan, NpgsqlConnection target, IReadOnlyList<(string[] Key, string?[] Values)> rows, IReadOnlyList<string[]> deleted,
+        SyncPlan plan, NpgsqlConnection target, IReadOnlyList<DecodedRow> rows, IReadOnlyList<string[]> deleted,
         DateTimeOffset? oldestCommit, CancellationToken cancellationToken)
     {
         var count = rows.Count + deleted.Count;
@@ -62,8 +62,7 @@ public static class WalRowApplier
     }
 
     private static async Task<long> UpsertAsync(
-        SyncPlan plan, NpgsqlConnection target, NpgsqlTransaction transaction, IReadOnlyList<(string[] Key, string?[] Values)> rows,
-        CancellationToken cancellationToken)
+        SyncPlan plan, NpgsqlConnection target, NpgsqlTransaction transaction, IReadOnlyList<DecodedRow> rows, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(plan.UpsertWalRowsSql, target, transaction);
         for (var column = 0; column < plan.Columns.Count; column++)
@@ -71,7 +70,7 @@ public static class WalRowApplier
             var values = new string?[rows.Count];
             for (var row = 0; row < values.Length; row++)
             {
-                values[row] = rows[row].Values[column];
+                values[row] = rows[row].Values.GetString(rows[row].Column(column));
             }
 
             command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = values });
@@ -81,34 +80,58 @@ public static class WalRowApplier
     }
 
     private static async Task<long> CopyAsync(
-        SyncPlan plan, NpgsqlConnection target, IReadOnlyList<(string[] Key, string?[] Values)> rows, CancellationToken cancellationToken)
+        SyncPlan plan, NpgsqlConnection target, IReadOnlyList<DecodedRow> rows, CancellationToken cancellationToken)
     {
-        // Written in pieces of about 64K characters: one asynchronous write per row cost more than the rows' text.
+        // The values' UTF-8 text goes to COPY as it came from the stream (the target connection's encoding is UTF-8 too),
+        // escaped, in pieces of about 64 KB: no string per value and no re-encoding.
         const int Piece = 64 * 1024;
-        var text = new StringBuilder(Piece + 1024);
-        await using (var writer = await target.BeginTextImportAsync(plan.CopyWalRowsInSql, cancellationToken))
+        var buffer = new CopyBuffer(Piece * 2);
+        try
         {
-            foreach (var (_, values) in rows)
+            await using var writer = await target.BeginTextImportAsync(plan.CopyWalRowsInSql, cancellationToken);
+            var stream = ((StreamWriter)writer).BaseStream;
+            var width = plan.Columns.Count;
+            var offsets = new int[64];
+            foreach (var row in rows)
             {
-                for (var i = 0; i < values.Length; i++)
+                var values = row.Values;
+                if (offsets.Length < values.Count)
+                {
+                    offsets = new int[values.Count];
+                }
+
+                values.Offsets(offsets.AsSpan(0, values.Count));
+                for (var i = 0; i < width; i++)
                 {
                     if (i > 0)
                     {
-                        text.Append('\t');
+                        buffer.Append((byte)'\t');
                     }
 
-                    AppendCopyText(text, values[i]);
+                    var column = row.Column(i);
+                    if (values.IsNull(column))
+                    {
+                        buffer.Append("\\N"u8);
+                    }
+                    else
+                    {
+                        AppendCopyText(buffer, values.Text(column, offsets[column]).Span);
+                    }
                 }
 
-                text.Append('\n');
-                if (text.Length >= Piece)
+                buffer.Append((byte)'\n');
+                if (buffer.Length >= Piece)
                 {
-                    await writer.WriteAsync(text, cancellationToken);
-                    text.Clear();
+                    await stream.WriteAsync(buffer.Written, cancellationToken);
+                    buffer.Clear();
                 }
             }
 
-            await writer.WriteAsync(text, cancellationToken);
+            await stream.WriteAsync(buffer.Written, cancellationToken);
+        }
+        finally
+        {
+            buffer.Dispose();
         }
 
         return rows.Count;
@@ -116,33 +139,32 @@ public static class WalRowApplier
 
     private const string OutputStyles = ", set_config('DateStyle', 'ISO, MDY', true), set_config('IntervalStyle', 'postgres', true)";
 
-    private static readonly SearchValues<char> CopyEscaped = SearchValues.Create("\\\t\n\r");
+    private static readonly SearchValues<byte> CopyEscaped = SearchValues.Create("\\\t\n\r"u8);
 
-    /// <summary>A value in COPY's text format: NULL as <c>\N</c>; backslash, tab, newline and carriage return escaped.</summary>
-    internal static void AppendCopyText(StringBuilder line, string? value)
+    /// <summary>
+    /// A value's UTF-8 text in COPY's text format: backslash, tab, newline and carriage return escaped (no byte of a
+    /// multi-byte UTF-8 sequence is one of them, so escaping bytes is escaping characters).
+    /// </summary>
+    internal static void AppendCopyText(CopyBuffer line, ReadOnlySpan<byte> value)
     {
-        if (value is null)
+        while (true)
         {
-            line.Append("\\N");
-            return;
-        }
-
-        if (value.AsSpan().IndexOfAny(CopyEscaped) < 0)
-        {
-            line.Append(value); // most values: nothing to escape, appended whole
-            return;
-        }
-
-        foreach (var c in value)
-        {
-            _ = c switch
+            var special = value.IndexOfAny(CopyEscaped);
+            if (special < 0)
             {
-                '\\' => line.Append("\\\\"),
-                '\t' => line.Append("\\t"),
-                '\n' => line.Append("\\n"),
-                '\r' => line.Append("\\r"),
-                _ => line.Append(c),
-            };
+                line.Append(value); // most values: nothing to escape, appended whole
+                return;
+            }
+
+            line.Append(value[..special]);
+            line.Append(value[special] switch
+            {
+                (byte)'\\' => "\\\\"u8,
+                (byte)'\t' => "\\t"u8,
+                (byte)'\n' => "\\n"u8,
+                _ => "\\r"u8,
+            });
+            value = value[(special + 1)..];
         }
     }
 
@@ -162,7 +184,7 @@ public static class WalRowApplier
         return columns;
     }
 
-    private static (long Min, long Max)? KeyRange(SyncPlan plan, IReadOnlyList<(string[] Key, string?[] Values)> rows)
+    private static (long Min, long Max)? KeyRange(SyncPlan plan, IReadOnlyList<DecodedRow> rows)
     {
         if (!plan.HasIntegerKey)
         {
@@ -170,9 +192,9 @@ public static class WalRowApplier
         }
 
         long min = long.MaxValue, max = long.MinValue;
-        foreach (var (key, _) in rows)
+        foreach (var row in rows)
         {
-            if (!long.TryParse(key[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            if (!long.TryParse(row.Key[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             {
                 return null;
             }
@@ -182,5 +204,61 @@ public static class WalRowApplier
         }
 
         return (min, max);
+    }
+}
+
+/// <summary>
+/// A decoded row to upsert: its key, its values, and where each of the plan's columns is among them (null: in the
+/// plan's order already).
+/// </summary>
+public readonly record struct DecodedRow(string[] Key, WalValues Values, int[]? Order)
+{
+    /// <summary>The index among <see cref="Values"/> of the plan's column <paramref name="column"/>.</summary>
+    public int Column(int column) => Order is null ? column : Order[column];
+}
+
+/// <summary>A growable byte buffer rented from the shared pool, for COPY text written in pieces.</summary>
+internal sealed class CopyBuffer(int capacity) : IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(capacity);
+
+    public int Length { get; private set; }
+
+    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, Length);
+
+    public void Append(byte value)
+    {
+        Ensure(1);
+        _buffer[Length++] = value;
+    }
+
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    public void Clear() => Length = 0;
+
+    public override string ToString() => System.Text.Encoding.UTF8.GetString(_buffer, 0, Length);
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    private void Ensure(int more)
+    {
+        if (Length + more <= _buffer.Length)
+        {
+            return;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + more));
+        _buffer.AsSpan(0, Length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
     }
 }

@@ -6,7 +6,7 @@ namespace ActorSync.Listening;
 /// A decoded row of one key: its table's columns (as the stream named them) and their values as text, or no values
 /// for a deleted key; the source transaction that wrote it last in its stretch of WAL.
 /// </summary>
-public readonly record struct WalRow(string[] Columns, string?[]? Values, uint Xid);
+public readonly record struct WalRow(string[] Columns, WalValues? Values, uint Xid);
 
 /// <summary>
 /// The distinct keys of one sync's changes in a stretch of decoded WAL (a chunk, or a replicator's backlog), each key
@@ -84,7 +84,7 @@ public sealed class WalKeySet
     /// A changed key with its complete new row (<paramref name="values"/>), or with none when the change deleted it;
     /// <paramref name="commitLsn"/> is its transaction's commit position.
     /// </summary>
-    public void AddRow(string[] key, string[] columns, string?[]? values, uint xid, DateTimeOffset commit, NpgsqlLogSequenceNumber commitLsn)
+    public void AddRow(string[] key, string[] columns, WalValues? values, uint xid, DateTimeOffset commit, NpgsqlLogSequenceNumber commitLsn)
     {
         _entries[key] = _hasRows ? new WalRow(columns, values, xid) : KeyOnly;
 

@@ -46,10 +46,10 @@ public sealed class WalStream : IAsyncDisposable
     private static readonly TimeSpan IdleTick = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// A chunk also ends once its rows hold this many characters: decoded rows are text in memory, two chunks at a time
+    /// A chunk also ends once its rows hold this many bytes of text: decoded rows are in memory, two chunks at a time
     /// (one applied, the next decoded).
     /// </summary>
-    public const long MaxChunkCharacters = 2 * 1024 * 1024;
+    public const long MaxChunkBytes = 2 * 1024 * 1024;
 
     /// <summary>
     /// Small chunks (the stream caught up) go out without waiting for the ones before: each sync applies its parts in
@@ -61,6 +61,7 @@ public sealed class WalStream : IAsyncDisposable
     private readonly string _database;
     private readonly Dictionary<(string Schema, string Table), WalRoute[]> _routes;
     private readonly Dictionary<uint, Relation> _relations = [];
+    private readonly WalValuesBuilder _tuple = new();
 
     // Each sync's keys in the previous chunk: a bulk load's parts are sized once instead of growing in every chunk.
     private readonly Dictionary<string, int> _partSizes = new(StringComparer.Ordinal);
@@ -143,11 +144,11 @@ public sealed class WalStream : IAsyncDisposable
         Func<WalChunk, Task> dispatch, Action<NpgsqlLogSequenceNumber> idle, CancellationToken cancellationToken)
     {
         var current = NewChunk();
-        // The chunks out, with the characters of text each holds: the ones out together hold at most one full chunk's.
-        var outstanding = new Queue<(Task Applied, long Characters)>();
-        long charactersOut = 0;
+        // The chunks out, with the bytes of text each holds: the ones out together hold at most one full chunk's.
+        var outstanding = new Queue<(Task Applied, long Bytes)>();
+        long bytesOut = 0;
         var transaction = new Transaction(0, DateTimeOffset.MinValue, default, false);
-        long characters = 0;
+        long bytes = 0;
         long seen = 0, seenAtIdle = -1;
         NpgsqlLogSequenceNumber? idleCandidate = null;
         while (true)
@@ -155,7 +156,7 @@ public sealed class WalStream : IAsyncDisposable
             while (outstanding.TryPeek(out var head) && head.Applied.IsCompleted)
             {
                 outstanding.Dequeue();
-                charactersOut -= head.Characters;
+                bytesOut -= head.Bytes;
                 await head.Applied; // a failed or cancelled chunk ends the stream here
             }
 
@@ -163,12 +164,12 @@ public sealed class WalStream : IAsyncDisposable
             if (!next.IsCompleted)
             {
                 // Nothing more to read at this instant: send what has gathered, unless too many chunks are out.
-                if (current.HasContent && outstanding.Count < MaxOutstandingChunks && charactersOut + characters <= MaxChunkCharacters)
+                if (current.HasContent && outstanding.Count < MaxOutstandingChunks && bytesOut + bytes <= MaxChunkBytes)
                 {
-                    outstanding.Enqueue((dispatch(current), characters));
-                    charactersOut += characters;
+                    outstanding.Enqueue((dispatch(current), bytes));
+                    bytesOut += bytes;
                     current = NewChunk(current);
-                    characters = 0;
+                    bytes = 0;
                 }
 
                 var tick = Task.Delay(IdleTick, cancellationToken);
@@ -217,26 +218,26 @@ public sealed class WalStream : IAsyncDisposable
                     Route(relation);
                     break;
                 case InsertMessage insert:
-                    characters += await AddAsync(current, insert.Relation, insert.NewRow, transaction, deleted: false, cancellationToken);
+                    bytes += await AddAsync(current, insert.Relation, insert.NewRow, transaction, deleted: false, cancellationToken);
                     break;
                 case IndexUpdateMessage update:
                     // The old key (the key changed): deleted; then the new row.
-                    characters += await AddAsync(current, update.Relation, update.Key, transaction, deleted: true, cancellationToken);
-                    characters += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken);
+                    bytes += await AddAsync(current, update.Relation, update.Key, transaction, deleted: true, cancellationToken);
+                    bytes += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken);
                     break;
                 case FullUpdateMessage update:
                     // The old row (REPLICA IDENTITY FULL): its key deleted, unless the new row (after it) has the same key.
-                    characters += await AddAsync(current, update.Relation, update.OldRow, transaction, deleted: true, cancellationToken);
-                    characters += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken);
+                    bytes += await AddAsync(current, update.Relation, update.OldRow, transaction, deleted: true, cancellationToken);
+                    bytes += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken);
                     break;
                 case UpdateMessage update:
-                    characters += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken, onlyTuple: true);
+                    bytes += await AddAsync(current, update.Relation, update.NewRow, transaction, deleted: false, cancellationToken, onlyTuple: true);
                     break;
                 case KeyDeleteMessage delete:
-                    characters += await AddAsync(current, delete.Relation, delete.Key, transaction, deleted: true, cancellationToken);
+                    bytes += await AddAsync(current, delete.Relation, delete.Key, transaction, deleted: true, cancellationToken);
                     break;
                 case FullDeleteMessage delete:
-                    characters += await AddAsync(current, delete.Relation, delete.OldRow, transaction, deleted: true, cancellationToken);
+                    bytes += await AddAsync(current, delete.Relation, delete.OldRow, transaction, deleted: true, cancellationToken);
                     break;
                 case TruncateMessage truncate:
                     foreach (var relation in truncate.Relations)
@@ -250,21 +251,21 @@ public sealed class WalStream : IAsyncDisposable
                     break;
             }
 
-            if (current.Keys >= chunkKeys || characters >= MaxChunkCharacters)
+            if (current.Keys >= chunkKeys || bytes >= MaxChunkBytes)
             {
                 // Backpressure: a full chunk goes out once at most one chunk before it is still being applied, and the
                 // stream is not read meanwhile, so at most three full chunks are in memory (applied, next, decoded).
-                while (outstanding.Count > 1 || charactersOut > MaxChunkCharacters)
+                while (outstanding.Count > 1 || bytesOut > MaxChunkBytes)
                 {
                     var earlier = outstanding.Dequeue();
-                    charactersOut -= earlier.Characters;
+                    bytesOut -= earlier.Bytes;
                     await earlier.Applied;
                 }
 
-                charactersOut += characters;
-                outstanding.Enqueue((dispatch(current), characters));
+                bytesOut += bytes;
+                outstanding.Enqueue((dispatch(current), bytes));
                 current = NewChunk(current);
-                characters = 0;
+                bytes = 0;
             }
 
             setNext(messages.MoveNextAsync().AsTask());
@@ -350,7 +351,7 @@ public sealed class WalStream : IAsyncDisposable
 
     /// <summary>
     /// Adds a decoded tuple's key to the part of every sync of its table: with its whole row (or as deleted) for the
-    /// syncs that take rows, when the tuple is complete; returns the characters of text it added.
+    /// syncs that take rows, when the tuple is complete; returns the bytes of text it added.
     /// </summary>
     private async ValueTask<long> AddAsync(
         WalChunk chunk, RelationMessage relation, ReplicationTuple tuple, Transaction transaction, bool deleted, CancellationToken cancellationToken,
@@ -362,13 +363,14 @@ public sealed class WalStream : IAsyncDisposable
             return 0;
         }
 
-        // A deleted key's row is not needed (only its key); a new row is needed whole by the syncs that take rows.
+        // A deleted key's row is not needed (only its key); a new row is needed whole by the syncs that take rows. The
+        // values are read as the bytes the server sent, into a buffer reused from tuple to tuple.
         var whole = entry.AnyRows && !deleted;
-        var values = new string?[entry.Columns.Length];
+        _tuple.Reset(entry.Columns.Length);
         var index = 0;
         var unchanged = false;
         var keyUnchanged = false;
-        long characters = 0;
+        long bytes = 0;
         await foreach (var value in tuple.WithCancellation(cancellationToken))
         {
             if (whole || Array.BinarySearch(entry.Needed, index) >= 0)
@@ -380,22 +382,27 @@ public sealed class WalStream : IAsyncDisposable
                 }
                 else if (!value.IsDBNull)
                 {
-                    var text = await value.Get<string>(cancellationToken);
-                    values[index] = text;
-                    characters += text.Length;
+                    var text = _tuple.Reserve(index, value.Length);
+                    await using (var stream = value.GetStream())
+                    {
+                        await stream.ReadExactlyAsync(text, cancellationToken);
+                    }
+
+                    bytes += text.Length;
                 }
             }
 
             index++;
         }
 
+        WalValues? row = null;
         foreach (var target in entry.Targets)
         {
             var key = new string[target.Indexes.Length];
             var complete = true;
             for (var i = 0; i < target.Indexes.Length; i++)
             {
-                var text = values[target.Indexes[i]];
+                var text = _tuple.GetString(target.Indexes[i]);
                 complete &= text is not null;
                 key[i] = text!;
             }
@@ -405,7 +412,8 @@ public sealed class WalStream : IAsyncDisposable
                 var part = Part(chunk, target.Sync);
                 if (target.Rows && (deleted || !unchanged))
                 {
-                    part.AddRow(key, entry.Columns, deleted ? null : values, transaction.Xid, transaction.Commit, transaction.CommitLsn);
+                    row ??= deleted ? null : _tuple.Build(); // one copy of the row for all the syncs of the table
+                    part.AddRow(key, entry.Columns, row, transaction.Xid, transaction.Commit, transaction.CommitLsn);
                 }
                 else
                 {
@@ -427,7 +435,7 @@ public sealed class WalStream : IAsyncDisposable
             // the new row of an UPDATE whose old key came first: nothing more to take.
         }
 
-        return characters;
+        return bytes;
     }
 
     /// <summary>The transaction being decoded: its id, commit time and commit position (from its BEGIN).</summary>

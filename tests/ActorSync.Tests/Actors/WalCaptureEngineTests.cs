@@ -332,7 +332,8 @@ public sealed class WalCaptureEngineTests(PostgresDatabaseFixture database) : IC
         await Eventually.AssertAsync(() => TableFingerprint.AssertEqualAsync(database.DataSource, "bulk", _target, "bulk", "id"), TimeSpan.FromSeconds(60));
         // 50,000 keys in chunks of at most 2,000: at least 25 target transactions. The replicator counts a batch after its
         // commit, so the target can match the source a moment before the last batch is counted.
-        Assert.InRange(await Eventually.ValueAsync(() => BatchesAsync(engine), b => b - batchesBefore >= 25) - batchesBefore, 25, 60);
+        var batches = await Eventually.ValueAsync(() => BatchesAsync(engine), b => b - batchesBefore >= 25) - batchesBefore;
+        Assert.True(batches >= 25, $"{batches} batches");
         await AssertConfirmsAsync(await WalPositionAsync());
     }
 

@@ -1,3 +1,4 @@
+using ActorSync.Apply;
 using ActorSync.Listening;
 using NpgsqlTypes;
 
@@ -12,16 +13,18 @@ public sealed class WalRowsTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 5, 0, 0, 0, TimeSpan.Zero);
     private static readonly string[] Columns = ["id", "v"];
 
+    private static WalValues V(params string?[] values) => WalValues.FromStrings(values);
+
     [Fact]
     public void A_part_keeps_each_keys_last_row_or_its_delete_and_the_earliest_commit_position()
     {
         var keys = new WalKeySet();
-        keys.AddRow(["1"], Columns, ["1", "a"], 700, T0, new NpgsqlLogSequenceNumber(200));
-        keys.AddRow(["1"], Columns, ["1", "b"], 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
+        keys.AddRow(["1"], Columns, V("1", "a"), 700, T0, new NpgsqlLogSequenceNumber(200));
+        keys.AddRow(["1"], Columns, V("1", "b"), 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
         keys.AddRow(["2"], Columns, null, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
 
         var rows = Assert.IsAssignableFrom<IReadOnlyDictionary<string[], WalRow>>(keys.Rows);
-        Assert.Equal("1,b", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values!));
+        Assert.Equal("1,b", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values!.Value.ToStrings()));
         Assert.Equal(701u, rows.Single(r => r.Key[0] == "1").Value.Xid);
         Assert.Null(rows.Single(r => r.Key[0] == "2").Value.Values);
         Assert.Equal(new NpgsqlLogSequenceNumber(200), keys.FirstCommitLsn);
@@ -33,15 +36,15 @@ public sealed class WalRowsTests
     public void One_change_without_its_row_or_a_truncate_leaves_only_keys_to_re_read()
     {
         var incomplete = new WalKeySet();
-        incomplete.AddRow(["1"], Columns, ["1", "a"], 700, T0, new NpgsqlLogSequenceNumber(200));
+        incomplete.AddRow(["1"], Columns, V("1", "a"), 700, T0, new NpgsqlLogSequenceNumber(200));
         incomplete.Add(["2"], 700, T0); // an update that left a TOASTed value out
         Assert.Null(incomplete.Rows);
         Assert.Equal(2, incomplete.Count);
 
         var truncated = new WalKeySet();
-        truncated.AddRow(["1"], Columns, ["1", "a"], 700, T0, new NpgsqlLogSequenceNumber(200));
+        truncated.AddRow(["1"], Columns, V("1", "a"), 700, T0, new NpgsqlLogSequenceNumber(200));
         truncated.AddTruncate(701, T0);
-        truncated.AddRow(["3"], Columns, ["3", "c"], 702, T0, new NpgsqlLogSequenceNumber(400));
+        truncated.AddRow(["3"], Columns, V("3", "c"), 702, T0, new NpgsqlLogSequenceNumber(400));
         Assert.Null(truncated.Rows);
         Assert.True(truncated.Truncate);
         Assert.Equal(["3"], truncated.Keys.Single());
@@ -55,16 +58,16 @@ public sealed class WalRowsTests
     public void Parts_queued_behind_an_apply_merge_with_later_rows_winning_but_backlogs_keep_keys_only()
     {
         var first = new WalKeySet();
-        first.AddRow(["1"], Columns, ["1", "old"], 700, T0, new NpgsqlLogSequenceNumber(500));
+        first.AddRow(["1"], Columns, V("1", "old"), 700, T0, new NpgsqlLogSequenceNumber(500));
         var second = new WalKeySet();
-        second.AddRow(["1"], Columns, ["1", "new"], 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(600));
+        second.AddRow(["1"], Columns, V("1", "new"), 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(600));
         second.AddRow(["2"], Columns, null, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(600));
 
         var merged = new WalKeySet();
         merged.Append(first);
         merged.Append(second);
         var rows = merged.Rows!;
-        Assert.Equal("1,new", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values!));
+        Assert.Equal("1,new", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values!.Value.ToStrings()));
         Assert.Null(rows.Single(r => r.Key[0] == "2").Value.Values);
         Assert.Equal(new NpgsqlLogSequenceNumber(500), merged.FirstCommitLsn);
 
@@ -93,13 +96,24 @@ public sealed class WalRowsTests
     [InlineData("plain text, 12.50", "plain text, 12.50")]
     [InlineData("back\\slash", "back\\\\slash")]
     [InlineData("a\tb\nc\rd", "a\\tb\\nc\\rd")]
+    [InlineData("naïve café ✓\t", "naïve café ✓\\t")]
     [InlineData("", "")]
-    [InlineData(null, "\\N")]
-    public void A_decoded_value_is_written_in_copy_text_format(string? value, string expected)
+    public void A_decoded_value_is_written_in_copy_text_format(string value, string expected)
     {
-        var line = new System.Text.StringBuilder();
-        ActorSync.Apply.WalRowApplier.AppendCopyText(line, value);
+        using var line = new CopyBuffer(4);
+        WalRowApplier.AppendCopyText(line, System.Text.Encoding.UTF8.GetBytes(value));
         Assert.Equal(expected, line.ToString());
+    }
+
+    [Fact]
+    public void Decoded_values_keep_each_columns_text_and_nulls_in_one_array()
+    {
+        var values = V("42", null, "", "naïve ✓");
+        Assert.Equal(4, values.Count);
+        Assert.Equal(new string?[] { "42", null, "", "naïve ✓" }, values.ToStrings().AsEnumerable());
+        Assert.True(values.IsNull(1));
+        Assert.False(values.IsNull(2));
+        Assert.Equal(2 + 0 + 0 + System.Text.Encoding.UTF8.GetByteCount("naïve ✓"), values.TextBytes);
     }
 
     [Fact]
@@ -208,7 +222,7 @@ public sealed class WalRowsTests
         var set = new WalKeySet();
         foreach (var key in keys)
         {
-            set.AddRow([key], Columns, [key, "v"], 1, T0, new NpgsqlLogSequenceNumber(1));
+            set.AddRow([key], Columns, V(key, "v"), 1, T0, new NpgsqlLogSequenceNumber(1));
         }
 
         return set;
