@@ -214,7 +214,7 @@ public sealed partial class TableReplicatorActor
                 continue;
             }
 
-            if (row.Values is not { } decoded)
+            if (row.Values.IsDefault)
             {
                 deletes.Add(key);
                 continue;
@@ -233,7 +233,7 @@ public sealed partial class TableReplicatorActor
                 order = indexes.Length == columns.Length && indexes.AsSpan().SequenceEqual(Enumerable.Range(0, indexes.Length).ToArray()) ? null : indexes;
             }
 
-            upserts.Add(new DecodedRow(key, decoded, order));
+            upserts.Add(new DecodedRow(key, row.Values, order));
         }
 
         return new DecodedRows(upserts, deletes);

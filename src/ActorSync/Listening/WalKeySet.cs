@@ -4,9 +4,9 @@ namespace ActorSync.Listening;
 
 /// <summary>
 /// A decoded row of one key: its table's columns (as the stream named them) and their values as text, or no values
-/// for a deleted key; the source transaction that wrote it last in its stretch of WAL.
+/// (<see cref="WalValues.IsDefault"/>) for a deleted key; the source transaction that wrote it last in its stretch of WAL.
 /// </summary>
-public readonly record struct WalRow(string[] Columns, WalValues? Values, uint Xid);
+public readonly record struct WalRow(string[] Columns, WalValues Values, uint Xid);
 
 /// <summary>
 /// The distinct keys of one sync's changes in a stretch of decoded WAL (a chunk, or a replicator's backlog), each key
@@ -19,7 +19,7 @@ public readonly record struct WalRow(string[] Columns, WalValues? Values, uint X
 public sealed class WalKeySet
 {
     /// <summary>The value of a key whose row is not kept (the set has no rows, see <see cref="Rows"/>).</summary>
-    private static readonly WalRow KeyOnly = new([], null, 0);
+    private static readonly WalRow KeyOnly = new([], default, 0);
 
     // One dictionary for the keys and their rows: a second set of the same keys cost as much again in memory.
     private readonly Dictionary<string[], WalRow> _entries;
@@ -81,10 +81,10 @@ public sealed class WalKeySet
     }
 
     /// <summary>
-    /// A changed key with its complete new row (<paramref name="values"/>), or with none when the change deleted it;
+    /// A changed key with its complete new row (<paramref name="values"/>), or with none (default) when the change deleted it;
     /// <paramref name="commitLsn"/> is its transaction's commit position.
     /// </summary>
-    public void AddRow(string[] key, string[] columns, WalValues? values, uint xid, DateTimeOffset commit, NpgsqlLogSequenceNumber commitLsn)
+    public void AddRow(string[] key, string[] columns, WalValues values, uint xid, DateTimeOffset commit, NpgsqlLogSequenceNumber commitLsn)
     {
         _entries[key] = _hasRows ? new WalRow(columns, values, xid) : KeyOnly;
 

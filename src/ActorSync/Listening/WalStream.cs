@@ -395,7 +395,7 @@ public sealed class WalStream : IAsyncDisposable
             index++;
         }
 
-        WalValues? row = null;
+        WalValues row = default;
         foreach (var target in entry.Targets)
         {
             var key = new string[target.Indexes.Length];
@@ -412,7 +412,11 @@ public sealed class WalStream : IAsyncDisposable
                 var part = Part(chunk, target.Sync);
                 if (target.Rows && (deleted || !unchanged))
                 {
-                    row ??= deleted ? null : _tuple.Build(); // one copy of the row for all the syncs of the table
+                    if (!deleted && row.IsDefault)
+                    {
+                        row = _tuple.Build(); // one copy of the row for all the syncs of the table
+                    }
+
                     part.AddRow(key, entry.Columns, row, transaction.Xid, transaction.Commit, transaction.CommitLsn);
                 }
                 else

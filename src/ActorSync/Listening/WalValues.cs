@@ -16,6 +16,9 @@ public readonly struct WalValues
 
     internal WalValues(byte[] data) => _data = data;
 
+    /// <summary>No values: the row of a deleted key.</summary>
+    public bool IsDefault => _data is null;
+
     public int Count => BinaryPrimitives.ReadInt32LittleEndian(_data);
 
     /// <summary>The bytes of text the row holds.</summary>

@@ -21,12 +21,12 @@ public sealed class WalRowsTests
         var keys = new WalKeySet();
         keys.AddRow(["1"], Columns, V("1", "a"), 700, T0, new NpgsqlLogSequenceNumber(200));
         keys.AddRow(["1"], Columns, V("1", "b"), 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
-        keys.AddRow(["2"], Columns, null, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
+        keys.AddRow(["2"], Columns, default, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
 
         var rows = Assert.IsAssignableFrom<IReadOnlyDictionary<string[], WalRow>>(keys.Rows);
-        Assert.Equal("1,b", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values!.Value.ToStrings()));
+        Assert.Equal("1,b", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values.ToStrings()));
         Assert.Equal(701u, rows.Single(r => r.Key[0] == "1").Value.Xid);
-        Assert.Null(rows.Single(r => r.Key[0] == "2").Value.Values);
+        Assert.True(rows.Single(r => r.Key[0] == "2").Value.Values.IsDefault);
         Assert.Equal(new NpgsqlLogSequenceNumber(200), keys.FirstCommitLsn);
         Assert.Equal(T0, keys.OldestCommit);
         Assert.Equal([700u, 701u], keys.Xids.Order());
@@ -61,14 +61,14 @@ public sealed class WalRowsTests
         first.AddRow(["1"], Columns, V("1", "old"), 700, T0, new NpgsqlLogSequenceNumber(500));
         var second = new WalKeySet();
         second.AddRow(["1"], Columns, V("1", "new"), 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(600));
-        second.AddRow(["2"], Columns, null, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(600));
+        second.AddRow(["2"], Columns, default, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(600));
 
         var merged = new WalKeySet();
         merged.Append(first);
         merged.Append(second);
         var rows = merged.Rows!;
-        Assert.Equal("1,new", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values!.Value.ToStrings()));
-        Assert.Null(rows.Single(r => r.Key[0] == "2").Value.Values);
+        Assert.Equal("1,new", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values.ToStrings()));
+        Assert.True(rows.Single(r => r.Key[0] == "2").Value.Values.IsDefault);
         Assert.Equal(new NpgsqlLogSequenceNumber(500), merged.FirstCommitLsn);
 
         var withIncomplete = new WalKeySet();
