@@ -18,24 +18,23 @@ public readonly record struct WalRow(string[] Columns, WalValues Values, uint Xi
 /// </summary>
 public sealed class WalKeySet
 {
-    /// <summary>The value of a key whose row is not kept (the set has no rows, see <see cref="Rows"/>).</summary>
-    private static readonly WalRow KeyOnly = new([], default, 0);
-
-    // One dictionary for the keys and their rows: a second set of the same keys cost as much again in memory.
-    private readonly Dictionary<string[], WalRow> _entries;
+    // While every change came with its row, the keys and their rows are one dictionary; once one did not (or the rows
+    // were let go), the keys alone are a set, a third of the memory per key (a backlog can hold hundreds of thousands).
+    // Exactly one of the two is not null.
+    private Dictionary<string[], WalRow>? _rows;
+    private HashSet<string[]>? _keys;
     private readonly HashSet<uint> _xids = [];
-    private bool _hasRows = true;
 
     /// <param name="capacity">The keys expected (the size of the sync's previous part of the stream), to grow less.</param>
     public WalKeySet(int capacity = 0)
     {
-        _entries = new Dictionary<string[], WalRow>(capacity, KeyComparer.Instance);
+        _rows = new Dictionary<string[], WalRow>(capacity, KeyComparer.Instance);
     }
 
     /// <summary>The source was truncated: empty the target before applying <see cref="Keys"/>.</summary>
     public bool Truncate { get; private set; }
 
-    public IReadOnlyCollection<string[]> Keys => _entries.Keys;
+    public IReadOnlyCollection<string[]> Keys => _rows is not null ? _rows.Keys : _keys!;
 
     /// <summary>The source transactions of these changes (their 32-bit ids, as pgoutput sends them).</summary>
     public IReadOnlyCollection<uint> Xids => _xids;
@@ -46,37 +45,32 @@ public sealed class WalKeySet
     /// The last decoded row of every key, or null when some change came without its complete row (an unchanged TOASTed
     /// value, a sync with a <c>where</c>), with a TRUNCATE, or from a backlog: then the keys are re-read from the source.
     /// </summary>
-    public IReadOnlyDictionary<string[], WalRow>? Rows => _hasRows && _entries.Count > 0 && !Truncate ? _entries : null;
+    public IReadOnlyDictionary<string[], WalRow>? Rows => _rows is { Count: > 0 } && !Truncate ? _rows : null;
 
     /// <summary>The commit position of the earliest transaction with a change here (null when none is known).</summary>
     public NpgsqlLogSequenceNumber? FirstCommitLsn { get; private set; }
 
-    public int Count => _entries.Count;
+    public int Count => _rows?.Count ?? _keys!.Count;
 
-    public bool Contains(string[] key) => _entries.ContainsKey(key);
+    public bool Contains(string[] key) => _rows?.ContainsKey(key) ?? _keys!.Contains(key);
 
     /// <summary>Lets go of the decoded rows (the keys stay): they were applied, or the keys were re-read.</summary>
     public void DropRows()
     {
-        if (!_hasRows)
+        if (_rows is not null)
         {
-            return;
-        }
-
-        _hasRows = false;
-        foreach (var key in _entries.Keys)
-        {
-            _entries[key] = KeyOnly; // overwriting a value does not end the enumeration
+            _keys = new HashSet<string[]>(_rows.Keys, KeyComparer.Instance);
+            _rows = null;
         }
     }
 
-    public bool IsEmpty => !Truncate && _entries.Count == 0;
+    public bool IsEmpty => !Truncate && Count == 0;
 
     /// <summary>A changed key without its row: it will be re-read from the source.</summary>
     public void Add(string[] key, uint xid, DateTimeOffset commit)
     {
         DropRows();
-        _entries[key] = KeyOnly;
+        _keys!.Add(key);
         Record(xid, commit);
     }
 
@@ -86,7 +80,14 @@ public sealed class WalKeySet
     /// </summary>
     public void AddRow(string[] key, string[] columns, WalValues values, uint xid, DateTimeOffset commit, NpgsqlLogSequenceNumber commitLsn)
     {
-        _entries[key] = _hasRows ? new WalRow(columns, values, xid) : KeyOnly;
+        if (_rows is not null)
+        {
+            _rows[key] = new WalRow(columns, values, xid);
+        }
+        else
+        {
+            _keys!.Add(key);
+        }
 
         if (FirstCommitLsn is null || commitLsn < FirstCommitLsn)
         {
@@ -103,7 +104,7 @@ public sealed class WalKeySet
     public void AddRequeued(string[] key, DateTimeOffset at)
     {
         DropRows();
-        _entries[key] = KeyOnly;
+        _keys!.Add(key);
         if (OldestCommit is null || at < OldestCommit)
         {
             OldestCommit = at;
@@ -112,8 +113,8 @@ public sealed class WalKeySet
 
     public void AddTruncate(uint xid, DateTimeOffset commit)
     {
-        _entries.Clear();
-        _hasRows = false;
+        _rows = null;
+        _keys = new HashSet<string[]>(KeyComparer.Instance);
         Truncate = true;
         Record(xid, commit);
     }
@@ -125,26 +126,23 @@ public sealed class WalKeySet
     {
         if (later.Truncate)
         {
-            _entries.Clear();
+            _rows?.Clear();
+            _keys?.Clear();
             Truncate = true;
         }
 
-        if (!keepRows)
+        if (keepRows && _rows is not null && later._rows is not null)
+        {
+            _rows.EnsureCapacity(_rows.Count + later._rows.Count);
+            foreach (var (key, row) in later._rows)
+            {
+                _rows[key] = row; // a later row of a key replaces an earlier one
+            }
+        }
+        else
         {
             DropRows();
-        }
-
-        _entries.EnsureCapacity(_entries.Count + later._entries.Count);
-        foreach (var (key, row) in later._entries)
-        {
-            if (keepRows)
-            {
-                _entries[key] = row; // a later row of a key replaces an earlier one
-            }
-            else
-            {
-                _entries.TryAdd(key, KeyOnly);
-            }
+            _keys!.UnionWith(later.Keys);
         }
 
         _xids.UnionWith(later._xids);
@@ -160,7 +158,7 @@ public sealed class WalKeySet
     /// </summary>
     public void Append(WalKeySet later)
     {
-        var rows = _hasRows && later._hasRows && !later.Truncate;
+        var rows = _rows is not null && later._rows is not null && !later.Truncate;
         if (later.FirstCommitLsn is { } first && (FirstCommitLsn is null || first < FirstCommitLsn))
         {
             FirstCommitLsn = first;
