@@ -59,11 +59,20 @@ public sealed class ActorSyncAkkaService(
         // Akka.Hosting's own hook also stops the host when the system terminates, and may do so before the continuation
         // above has run: the exit code is settled here too, before the host's stop completes. (CoordinatedShutdown keeps
         // its first reason, so a system that ended on its own still says so after the host's run with the CLR reason.)
-        if (ActorSystem is { WhenTerminated.IsCompleted: true } system)
+        // base.StopAsync may return while the system is still terminating (its end came from the system itself, which
+        // stopped the host): the end is awaited here, briefly, so that the exit code is settled before the run returns.
+        if (ActorSystem is { } system)
         {
-            OnTerminated(CoordinatedShutdown.Get(system).ShutdownReason);
+            await Task.WhenAny(system.WhenTerminated, Task.Delay(TerminationWait, CancellationToken.None));
+            if (system.WhenTerminated.IsCompleted)
+            {
+                OnTerminated(CoordinatedShutdown.Get(system).ShutdownReason);
+            }
         }
     }
+
+    /// <summary>How long a stopping host waits for the actor system's end to learn how it ended.</summary>
+    private static readonly TimeSpan TerminationWait = TimeSpan.FromSeconds(10);
 
     private void Fail(Exception error)
     {
