@@ -22,7 +22,8 @@ public sealed class ActorSyncAkkaService(
 {
     private readonly ILogger _logger = serviceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ActorSync.Hosting");
     private readonly ServiceExit _exit = serviceProvider.GetRequiredService<ServiceExit>();
-    private int _terminationSeen;
+    private readonly Lock _terminationGate = new();
+    private bool _terminationSeen;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -54,25 +55,24 @@ public sealed class ActorSyncAkkaService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // CoordinatedShutdown already running when the host is asked to stop (the runtime's exit hook does not run it,
+        // see AkkaSettings) means the system began to end on its own: Terminate() called on it, the engine's root actor
+        // stopping. Its reason is set when that starts, so this does not depend on how far the termination got.
+        if (ActorSystem is { } ending && CoordinatedShutdown.Get(ending).ShutdownReason is { } early)
+        {
+            OnTerminated(early);
+        }
+
         await base.StopAsync(cancellationToken);
 
         // Akka.Hosting's own hook also stops the host when the system terminates, and may do so before the continuation
         // above has run: the exit code is settled here too, before the host's stop completes. (CoordinatedShutdown keeps
         // its first reason, so a system that ended on its own still says so after the host's run with the CLR reason.)
-        // base.StopAsync may return while the system is still terminating (its end came from the system itself, which
-        // stopped the host): the end is awaited here, briefly, so that the exit code is settled before the run returns.
-        if (ActorSystem is { } system)
+        if (ActorSystem is { WhenTerminated.IsCompleted: true } system)
         {
-            await Task.WhenAny(system.WhenTerminated, Task.Delay(TerminationWait, CancellationToken.None));
-            if (system.WhenTerminated.IsCompleted)
-            {
-                OnTerminated(CoordinatedShutdown.Get(system).ShutdownReason);
-            }
+            OnTerminated(CoordinatedShutdown.Get(system).ShutdownReason);
         }
     }
-
-    /// <summary>How long a stopping host waits for the actor system's end to learn how it ended.</summary>
-    private static readonly TimeSpan TerminationWait = TimeSpan.FromSeconds(10);
 
     private void Fail(Exception error)
     {
@@ -84,24 +84,33 @@ public sealed class ActorSyncAkkaService(
 
     private void OnTerminated(CoordinatedShutdown.Reason? reason)
     {
-        if (Interlocked.Exchange(ref _terminationSeen, 1) == 1)
+        // Called from the termination's continuation and from StopAsync, possibly at once: a second caller waits until
+        // the first has settled the exit code (with only a flag, the host's stop could return, and the run end with
+        // exit code 0, while the first caller was still logging; CI saw it once, under load).
+        lock (_terminationGate)
         {
-            return;
+            if (_terminationSeen)
+            {
+                return;
+            }
+
+            _terminationSeen = true;
+
+            // The host's own stop runs CoordinatedShutdown with the CLR exit reason; any other end is the system's own.
+            if (reason is CoordinatedShutdown.ClrExitReason)
+            {
+                return;
+            }
+
+            if (reason is not EngineStoppedReason)
+            {
+                // (The engine's own stop was logged, with its cause, where it happened.)
+                LogMessages.ActorSystemTerminated(_logger, reason?.GetType().Name ?? "terminated");
+            }
+
+            _exit.ExitCode = Cli.ExitCodes.Failure;
         }
 
-        // The host's own stop runs CoordinatedShutdown with the CLR exit reason; any other end is the system's own.
-        if (reason is CoordinatedShutdown.ClrExitReason)
-        {
-            return;
-        }
-
-        if (reason is not EngineStoppedReason)
-        {
-            // (The engine's own stop was logged, with its cause, where it happened.)
-            LogMessages.ActorSystemTerminated(_logger, reason?.GetType().Name ?? "terminated");
-        }
-
-        _exit.ExitCode = Cli.ExitCodes.Failure;
         HostApplicationLifetime?.StopApplication();
     }
 

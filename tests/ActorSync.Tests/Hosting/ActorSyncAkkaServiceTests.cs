@@ -90,7 +90,8 @@ public sealed class ActorSyncAkkaServiceTests(PostgresDatabaseFixture database) 
         await host.Services.GetRequiredService<ActorSystem>().Terminate();
         await run.WaitAsync(Timeout);
 
-        Assert.Equal(ExitCodes.Failure, host.Services.GetRequiredService<ServiceExit>().ExitCode);
+        var exitCode = host.Services.GetRequiredService<ServiceExit>().ExitCode;
+        Assert.True(exitCode == ExitCodes.Failure, $"exit code {exitCode}; the service's log:\n{logs.Text}");
         Assert.Contains("The actor system stopped on its own", logs.Text, StringComparison.Ordinal);
     }
 
