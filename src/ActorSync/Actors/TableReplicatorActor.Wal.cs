@@ -93,27 +93,29 @@ public sealed partial class TableReplicatorActor
     private void ApplyQueued()
     {
         var limit = Math.Min(_sync.BatchSize, _health.BatchLimit ?? int.MaxValue);
-        if (_walQueued.Count == 1 || _walQueued[0].Keys.Count + _walQueued[1].Keys.Count > limit)
+        var taken = 1;
+        var keys = _walQueued[0].Keys.Count;
+        while (taken < _walQueued.Count && keys + _walQueued[taken].Keys.Count <= limit)
         {
-            // One part alone: applied as it is, not copied into a merged set first.
-            _walInFlight.Add(_walQueued[0]);
-            _walQueued.RemoveAt(0);
-            ApplyWal(_walInFlight[0].Keys);
-            return;
-        }
-
-        var merged = new WalKeySet();
-        var taken = 0;
-        var keys = 0;
-        while (taken < _walQueued.Count && (taken == 0 || keys + _walQueued[taken].Keys.Count <= limit))
-        {
-            merged.Append(_walQueued[taken].Keys);
             keys += _walQueued[taken].Keys.Count;
             taken++;
         }
 
-        _walInFlight.AddRange(_walQueued.Take(taken));
+        var parts = _walQueued.GetRange(0, taken);
         _walQueued.RemoveRange(0, taken);
+        _walInFlight.AddRange(parts);
+        if (parts.Count == 1)
+        {
+            ApplyWal(parts[0].Keys); // one part alone: applied as it is, not copied into a merged set first
+            return;
+        }
+
+        var merged = new WalKeySet();
+        foreach (var part in parts)
+        {
+            merged.Append(part.Keys);
+        }
+
         ApplyWal(merged);
     }
 

@@ -56,32 +56,6 @@ public readonly struct WalValues
         Offsets(offsets);
         return Encoding.UTF8.GetString(Text(column, offsets[column]).Span);
     }
-
-    public string?[] ToStrings()
-    {
-        var strings = new string?[Count];
-        for (var column = 0; column < strings.Length; column++)
-        {
-            strings[column] = GetString(column);
-        }
-
-        return strings;
-    }
-
-    public static WalValues FromStrings(IReadOnlyList<string?> values)
-    {
-        var builder = new WalValuesBuilder();
-        builder.Reset(values.Count);
-        for (var column = 0; column < values.Count; column++)
-        {
-            if (values[column] is { } text)
-            {
-                Encoding.UTF8.GetBytes(text, builder.Reserve(column, Encoding.UTF8.GetByteCount(text)).Span);
-            }
-        }
-
-        return builder.Build();
-    }
 }
 
 /// <summary>
@@ -136,17 +110,8 @@ public sealed class WalValuesBuilder
             BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(4 + (4 * column)), _lengths[column]);
         }
 
-        var start = 4 + (4 * _count);
-        var written = 0;
-        for (var column = 0; column < _count; column++)
-        {
-            if (_lengths[column] > 0)
-            {
-                _buffer.AsSpan(_offsets[column], _lengths[column]).CopyTo(data.AsSpan(start + written));
-                written += _lengths[column];
-            }
-        }
-
+        // Reserved in column order, the values lie one after the other in the buffer already.
+        _buffer.AsSpan(0, _used).CopyTo(data.AsSpan(4 + (4 * _count)));
         return new WalValues(data);
     }
 }

@@ -13,7 +13,22 @@ public sealed class WalRowsTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 5, 0, 0, 0, TimeSpan.Zero);
     private static readonly string[] Columns = ["id", "v"];
 
-    private static WalValues V(params string?[] values) => WalValues.FromStrings(values);
+    private static WalValues V(params string?[] values)
+    {
+        var builder = new WalValuesBuilder();
+        builder.Reset(values.Length);
+        for (var column = 0; column < values.Length; column++)
+        {
+            if (values[column] is { } text)
+            {
+                System.Text.Encoding.UTF8.GetBytes(text, builder.Reserve(column, System.Text.Encoding.UTF8.GetByteCount(text)).Span);
+            }
+        }
+
+        return builder.Build();
+    }
+
+    private static string?[] Strings(WalValues values) => Enumerable.Range(0, values.Count).Select(values.GetString).ToArray();
 
     [Fact]
     public void A_part_keeps_each_keys_last_row_or_its_delete_and_the_earliest_commit_position()
@@ -24,7 +39,7 @@ public sealed class WalRowsTests
         keys.AddRow(["2"], Columns, default, 701, T0.AddSeconds(1), new NpgsqlLogSequenceNumber(300));
 
         var rows = Assert.IsAssignableFrom<IReadOnlyDictionary<string[], WalRow>>(keys.Rows);
-        Assert.Equal("1,b", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values.ToStrings()));
+        Assert.Equal("1,b", string.Join(",", Strings(rows.Single(r => r.Key[0] == "1").Value.Values)));
         Assert.Equal(701u, rows.Single(r => r.Key[0] == "1").Value.Xid);
         Assert.True(rows.Single(r => r.Key[0] == "2").Value.Values.IsDefault);
         Assert.Equal(new NpgsqlLogSequenceNumber(200), keys.FirstCommitLsn);
@@ -67,7 +82,7 @@ public sealed class WalRowsTests
         merged.Append(first);
         merged.Append(second);
         var rows = merged.Rows!;
-        Assert.Equal("1,new", string.Join(",", rows.Single(r => r.Key[0] == "1").Value.Values.ToStrings()));
+        Assert.Equal("1,new", string.Join(",", Strings(rows.Single(r => r.Key[0] == "1").Value.Values)));
         Assert.True(rows.Single(r => r.Key[0] == "2").Value.Values.IsDefault);
         Assert.Equal(new NpgsqlLogSequenceNumber(500), merged.FirstCommitLsn);
 
@@ -110,7 +125,7 @@ public sealed class WalRowsTests
     {
         var values = V("42", null, "", "naïve ✓");
         Assert.Equal(4, values.Count);
-        Assert.Equal(new string?[] { "42", null, "", "naïve ✓" }, values.ToStrings().AsEnumerable());
+        Assert.Equal(new string?[] { "42", null, "", "naïve ✓" }, Strings(values).AsEnumerable());
         Assert.True(values.IsNull(1));
         Assert.False(values.IsNull(2));
         Assert.Equal(2 + 0 + 0 + System.Text.Encoding.UTF8.GetByteCount("naïve ✓"), values.TextBytes);
